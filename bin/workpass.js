@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/node/cli/main.js', import.meta.url);
+const entry = new URL('../dist/node/src/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('workpass: not built yet; run `npm run build` first\n');
   process.exit(2);

@@ -1,3 +1,5 @@
+import { UsageError } from '../src/cli/usage.js';
+
 /**
  * Shared benchmark harness: measure a function's rate over a fixed wall time, print a table with
  * ours next to a peer measured in the same run, and one JSON line last when asked.
@@ -67,8 +69,8 @@ export function benchFlags(args: string[]): { json: boolean; seconds: number } {
     if (a === '--json') json = true;
     else if (a === '--seconds') {
       seconds = Number(args[++i]);
-      if (!(seconds > 0 && seconds <= 600)) throw new RangeError('--seconds must be in (0, 600]');
-    } else throw new RangeError(`unknown bench option ${a}`);
+      if (!(seconds > 0 && seconds <= 600)) throw new UsageError('--seconds must be in (0, 600]');
+    } else throw new UsageError(`unknown bench option ${a}`);
   }
   return { json, seconds };
 }

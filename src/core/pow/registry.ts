@@ -32,9 +32,8 @@ const KERNELS: Record<AlgorithmName, { simd: () => Promise<KernelModule>; scalar
     scalar: () => import('./kernels/sha256d_scalar.wasm.generated.js'),
   },
   scrypt: {
-    // Wired to ./kernels/scrypt*.wasm.generated.js in the next commit (kernel in progress).
-    simd: () => Promise.reject(new Error('scrypt kernel not built')),
-    scalar: () => Promise.reject(new Error('scrypt kernel not built')),
+    simd: () => import('./kernels/scrypt_scalar.wasm.generated.js'),
+    scalar: () => import('./kernels/scrypt_scalar.wasm.generated.js'),
   },
   x11: {
     // Wired to ./kernels/x11.wasm.generated.js once wasm/kernels/x11.ts lands.

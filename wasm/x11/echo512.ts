@@ -1,0 +1,109 @@
+// ECHO-512 (SHA-3 round-2 submission, the BIG variant): a state of 16 128-bit words (a 4x4 matrix,
+// word n = 4 * column + row), 10 rounds of BIG.SubWords (two AES rounds per word, the first keyed by
+// the 128-bit counter, incremented after every word, the second by the null salt), BIG.ShiftRows and
+// BIG.MixColumns (AES MixColumns across the four words of a column). 1024-bit chaining value in words
+// 0..7, 1024-bit message in words 8..15; final: V_i ^= M_i ^ W_i ^ W_(i+8). Little-endian u32 words.
+import { aesInit, T0, T1, T2, T3 } from './aes';
+
+const V: usize = memory.data(128);
+const W: usize = memory.data(256);
+const K: usize = memory.data(16);
+const Y: usize = memory.data(16);
+const BLOCK: usize = memory.data(128);
+
+@inline function tb(t: usize, x: u32): u32 { return load<u32>(t + ((<usize>x & 0xff) << 2)); }
+
+// One AES round on the column words at x into y, with round key k (or none when k = 0).
+@inline
+function aesRound(x: usize, y: usize, k: usize): void {
+  const a = load<u32>(x, 0), b = load<u32>(x, 4), c = load<u32>(x, 8), d = load<u32>(x, 12);
+  let y0 = tb(T0, a) ^ tb(T1, b >> 8) ^ tb(T2, c >> 16) ^ tb(T3, d >> 24);
+  let y1 = tb(T0, b) ^ tb(T1, c >> 8) ^ tb(T2, d >> 16) ^ tb(T3, a >> 24);
+  let y2 = tb(T0, c) ^ tb(T1, d >> 8) ^ tb(T2, a >> 16) ^ tb(T3, b >> 24);
+  let y3 = tb(T0, d) ^ tb(T1, a >> 8) ^ tb(T2, b >> 16) ^ tb(T3, c >> 24);
+  if (k) {
+    y0 ^= load<u32>(k, 0); y1 ^= load<u32>(k, 4); y2 ^= load<u32>(k, 8); y3 ^= load<u32>(k, 12);
+  }
+  store<u32>(y, y0, 0); store<u32>(y, y1, 4); store<u32>(y, y2, 8); store<u32>(y, y3, 12);
+}
+
+@inline function word(n: usize): usize { return W + (n << 4); }
+
+// Multiplication by 2 in GF(2^8) of each byte of a u32.
+@inline function xtime4(x: u32): u32 { return ((x & 0x7f7f7f7f) << 1) ^ (((x & 0x80808080) >> 7) * 27); }
+
+function bigRound(): void {
+  // BIG.SubWords
+  for (let n: usize = 0; n < 16; n++) {
+    aesRound(word(n), Y, K);
+    aesRound(Y, word(n), 0);
+    const lo = load<u64>(K, 0) + 1;
+    store<u64>(K, lo, 0);
+    if (lo == 0) store<u64>(K, load<u64>(K, 8) + 1, 8);
+  }
+  // BIG.ShiftRows: row r of the word matrix turns left by r columns.
+  for (let r: usize = 1; r < 4; r++) {
+    for (let t: usize = 0; t < r; t++) {
+      memory.copy(Y, word(r), 16);
+      memory.copy(word(r), word(r + 4), 16);
+      memory.copy(word(r + 4), word(r + 8), 16);
+      memory.copy(word(r + 8), word(r + 12), 16);
+      memory.copy(word(r + 12), Y, 16);
+    }
+  }
+  // BIG.MixColumns: per column, per byte position, the AES MixColumns matrix circ(2, 3, 1, 1).
+  for (let c: usize = 0; c < 16; c += 4) {
+    for (let i: usize = 0; i < 16; i += 4) {
+      const a = load<u32>(word(c) + i), b = load<u32>(word(c + 1) + i);
+      const cc = load<u32>(word(c + 2) + i), d = load<u32>(word(c + 3) + i);
+      const ab = a ^ b, bc = b ^ cc, cd = cc ^ d;
+      const abx = xtime4(ab), bcx = xtime4(bc), cdx = xtime4(cd);
+      store<u32>(word(c) + i, abx ^ bc ^ d);
+      store<u32>(word(c + 1) + i, bcx ^ a ^ cd);
+      store<u32>(word(c + 2) + i, cdx ^ ab ^ d);
+      store<u32>(word(c + 3) + i, abx ^ bcx ^ cdx ^ ab ^ cc);
+    }
+  }
+}
+
+// Compression of the 128-byte block m with counter value c (bits including this block's message).
+function compress(m: usize, c: u64): void {
+  memory.copy(W, V, 128);
+  memory.copy(W + 128, m, 128);
+  store<u64>(K, c, 0);
+  store<u64>(K, 0, 8);
+  for (let r = 0; r < 10; r++) bigRound();
+  for (let i: usize = 0; i < 128; i += 8) {
+    store<u64>(V + i, load<u64>(V + i) ^ load<u64>(m + i) ^ load<u64>(W + i) ^ load<u64>(W + 128 + i));
+  }
+}
+
+/** ECHO-512 of len bytes at src; writes the 64-byte digest to dst. */
+export function echo512(src: usize, len: usize, dst: usize): void {
+  aesInit();
+  // IV: every chaining word is the output length 512 as a 128-bit integer.
+  memory.fill(V, 0, 128);
+  for (let i: usize = 0; i < 128; i += 16) store<u32>(V + i, 512);
+  let off: usize = 0;
+  while (len - off >= 128) {
+    compress(src + off, <u64>(off + 128) << 3);
+    off += 128;
+  }
+  // Padding: 0x80, zeros, the 16-bit output length at bytes 110..111 and the 128-bit bit count at
+  // 112..127 (little-endian). A block holding no message bits is compressed with the counter 0.
+  const rest = len - off;
+  const bits = <u64>len << 3;
+  memory.fill(BLOCK, 0, 128);
+  memory.copy(BLOCK, src + off, rest);
+  store<u8>(BLOCK + rest, 0x80);
+  let counter: u64 = rest == 0 ? 0 : bits;
+  if (rest + 1 > 110) {
+    compress(BLOCK, counter);
+    memory.fill(BLOCK, 0, 128);
+    counter = 0;
+  }
+  store<u16>(BLOCK + 110, 512);
+  store<u64>(BLOCK + 112, bits);
+  compress(BLOCK, counter);
+  memory.copy(dst, V, 64);
+}

@@ -1,0 +1,165 @@
+import type { SessionMode } from '../../core/protocol/workpass.js';
+import type { TypedStore } from '../store/typed-store.js';
+import type { Settings } from '../store/settings.js';
+import type { MiningStatus } from '../store/status.js';
+import type { Transport } from '../transport/transport.js';
+import { planPool, uniformFrom } from './budget.js';
+import { RelaySession, type SessionEvent } from './relay-session.js';
+import type { WorkerHost } from './worker-host.js';
+
+export interface MinerDeps {
+  readonly transport: Transport;
+  readonly host: WorkerHost;
+  readonly settings: TypedStore<Settings>;
+  readonly status: TypedStore<MiningStatus>;
+  readonly random: (n: number) => Uint8Array;
+  /** Logical cores to size the pool for (navigator.hardwareConcurrency; spoofed to 2 in Tor Browser). */
+  readonly cores: number;
+  readonly now: () => number;
+  /** Reconnect delays: base and cap, in ms. */
+  readonly backoffMs?: { readonly base: number; readonly max: number };
+}
+
+const HASH_RATE_WINDOW_MS = 5000;
+
+/**
+ * Mining lifecycle: reads the settings, keeps one RelaySession to the active relay while mining is
+ * on, reconnects with exponential backoff (with jitter) when the connection fails, and mirrors what
+ * happens into the status store. All it keeps in memory belongs to the live connection; the
+ * settings and counters live in storage, so a background that is unloaded and started again picks
+ * up where it was (with a fresh anonymous session).
+ */
+export class Miner {
+  #session: RelaySession | null = null;
+  #generation = 0;
+  #failures = 0;
+  #retry: ReturnType<typeof setTimeout> | null = null;
+  #nextOrder: number;
+  #window: { at: number; hashes: number }[] = [];
+
+  constructor(private readonly deps: MinerDeps) {
+    // Order ids start at a random point so reports from an earlier life of this background are ignored.
+    this.#nextOrder = Math.floor(uniformFrom(deps.random(4)) * 2 ** 40);
+    deps.host.onReport = (r) => this.#session?.handleReport(r);
+  }
+
+  /** Applies the current settings: starts connecting (without waiting for it), or stops. */
+  async apply(): Promise<void> {
+    const gen = ++this.#generation;
+    this.#teardown();
+    const s = await this.deps.settings.get();
+    if (gen !== this.#generation) return;
+    if (!s.mining) {
+      await this.deps.host.stop();
+      await this.#setStatus({ state: 'idle', error: null, hashRate: 0 });
+      return;
+    }
+    if (s.activeRelay === null) {
+      await this.deps.host.stop();
+      await this.#setStatus({ state: 'no_relay', error: null, hashRate: 0, relay: null });
+      return;
+    }
+    void this.#connect(gen, s, s.activeRelay);
+  }
+
+  async stop(): Promise<void> {
+    ++this.#generation;
+    this.#teardown();
+    await this.deps.host.stop();
+  }
+
+  #teardown(): void {
+    if (this.#retry !== null) clearTimeout(this.#retry);
+    this.#retry = null;
+    const old = this.#session;
+    this.#session = null;
+    old?.close();
+    this.#window = [];
+  }
+
+  async #connect(gen: number, s: Settings, endpoint: string): Promise<void> {
+    await this.#setStatus({ state: 'connecting', relay: endpoint, error: null, hashRate: 0 });
+    const plan = planPool(this.deps.cores, s.cpuBudget, s.randomBand, uniformFrom(this.deps.random(4)));
+    const mode: SessionMode = s.donationOnly ? 'donation' : 'tickets';
+    try {
+      const session = await RelaySession.open(endpoint, {
+        transport: this.deps.transport,
+        host: this.deps.host,
+        plan,
+        mode,
+        random: this.deps.random,
+        nextOrderId: () => this.#nextOrder++,
+        onEvent: (e) => {
+          if (gen === this.#generation) void this.#event(gen, e);
+        },
+      });
+      if (gen !== this.#generation) {
+        session.close();
+        return;
+      }
+      this.#session = session;
+      this.#failures = 0;
+    } catch (e) {
+      if (gen !== this.#generation) return;
+      await this.#fail(gen, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  async #fail(gen: number, message: string): Promise<void> {
+    await this.deps.host.stop();
+    await this.#setStatus({ state: 'error', error: message, hashRate: 0 });
+    if (gen !== this.#generation) return;
+    const { base, max } = this.deps.backoffMs ?? { base: 1000, max: 60_000 };
+    const delay = Math.min(max, base * 2 ** Math.min(this.#failures, 16)) * (0.5 + uniformFrom(this.deps.random(4)) / 2);
+    this.#failures++;
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      if (gen === this.#generation) void this.apply();
+    }, delay);
+  }
+
+  async #event(gen: number, e: SessionEvent): Promise<void> {
+    switch (e.type) {
+      case 'ready':
+        await this.#setStatus({ state: 'mining', algorithm: e.algorithm, error: null });
+        break;
+      case 'difficulty':
+        await this.#setStatus({ difficulty: e.difficulty });
+        break;
+      case 'accepted':
+        await this.deps.status.update((s) => ({ ...s, accepted: s.accepted + 1, updatedAt: this.#now() }));
+        break;
+      case 'rejected':
+        await this.deps.status.update((s) => ({
+          ...s, rejected: s.rejected + 1, error: `share rejected: ${e.message}`, updatedAt: this.#now(),
+        }));
+        break;
+      case 'progress': {
+        const now = this.deps.now();
+        this.#window.push({ at: now, hashes: e.hashes });
+        this.#window = this.#window.filter((w) => now - w.at <= HASH_RATE_WINDOW_MS);
+        const total = this.#window.reduce((a, w) => a + w.hashes, 0);
+        const span = Math.max(1000, now - (this.#window[0]?.at ?? now) + 1000);
+        await this.deps.status.update((s) => ({
+          ...s, hashes: s.hashes + e.hashes, hashRate: (total * 1000) / span, updatedAt: this.#now(),
+        }));
+        break;
+      }
+      case 'failed':
+        await this.#setStatus({ error: e.message });
+        break;
+      case 'closed':
+        this.#session = null;
+        await this.#fail(gen, `relay connection ${e.reason}`);
+        break;
+    }
+  }
+
+  #now(): number {
+    return Math.max(0, Math.floor(this.deps.now()));
+  }
+
+  #setStatus(patch: Partial<Omit<MiningStatus, 'version'>>): Promise<MiningStatus> {
+    return this.deps.status.update((s) => ({ ...s, ...patch, updatedAt: this.#now() }));
+  }
+}

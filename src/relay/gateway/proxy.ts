@@ -1,0 +1,87 @@
+import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { HtbPacer } from '../../core/htb/index.js';
+
+/**
+ * Forwarding one request to the backend and its response back, every response body byte paced by
+ * the HTB scheduler in the request's class. Hop-by-hop headers (RFC 9110 section 7.6.1) are not
+ * forwarded either way; our own credentials never reach the backend.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[]): OutgoingHttpHeaders {
+  const listed = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s !== ''),
+  );
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || drop.includes(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface Backend {
+  readonly url: URL;
+  readonly agent: Agent;
+}
+
+export function backend(url: string): Backend {
+  const u = new URL(url);
+  if (u.protocol !== 'http:') throw new Error('backend must be an http:// URL');
+  return { url: u, agent: new Agent({ keepAlive: true, maxSockets: 256 }) };
+}
+
+/**
+ * Sends `req` to the backend and streams the answer to `res` through `pacer` in class `cls`.
+ * `requestHeaders`/`responseHeaders` are added on the way; `dropRequest` names request headers
+ * not to forward (e.g. our Authorization). Resolves when the response ended or was abandoned.
+ */
+export async function forward(
+  be: Backend,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pacer: HtbPacer,
+  cls: string,
+  opts: { dropRequest: readonly string[]; requestHeaders: OutgoingHttpHeaders; responseHeaders: OutgoingHttpHeaders },
+): Promise<void> {
+  const abort = new AbortController();
+  const onClose = () => abort.abort(new Error('client went away'));
+  res.once('close', onClose);
+  const base = be.url.pathname.replace(/\/$/, '');
+  const upstreamReq = request({
+    protocol: be.url.protocol,
+    hostname: be.url.hostname,
+    port: be.url.port,
+    method: req.method,
+    path: base + req.url,
+    headers: { ...endToEnd(req.headers, opts.dropRequest), ...opts.requestHeaders },
+    agent: be.agent,
+    signal: abort.signal,
+  });
+  req.pipe(upstreamReq);
+  let upstream: IncomingMessage;
+  try {
+    [upstream] = (await once(upstreamReq, 'response', { signal: abort.signal })) as [IncomingMessage];
+  } catch {
+    upstreamReq.destroy();
+    if (!res.headersSent && !res.destroyed) res.writeHead(502, { 'content-type': 'text/plain' }).end('backend unavailable\n');
+    return;
+  }
+  try {
+    res.writeHead(upstream.statusCode ?? 502, { ...endToEnd(upstream.headers, []), ...opts.responseHeaders });
+    for await (const chunk of upstream as AsyncIterable<Buffer>) {
+      await pacer.send(cls, chunk.length, abort.signal);
+      if (!res.write(chunk)) await once(res, 'drain', { signal: abort.signal });
+    }
+    res.end();
+  } catch {
+    upstream.destroy();
+    res.destroy();
+  } finally {
+    res.off('close', onClose);
+  }
+}

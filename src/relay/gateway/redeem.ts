@@ -1,0 +1,49 @@
+import { bytesToHex } from '../../core/util/bytes.js';
+import { verifyTicket, type KeyLookup } from '../../core/tickets/index.js';
+import type { ChallengeError } from './auth-scheme.js';
+
+/**
+ * Redeeming a ticket at the gateway: verify it (issuer key known, day in window, not expired,
+ * signature), then spend it atomically. The spend goes through the exchange ledger, which also
+ * refuses a partner's tickets past its trust limit and logs the spend for partner sync.
+ */
+export interface Spender {
+  /** Atomic: 'spent' exactly once per spend id. `expiresAt` and `now` in unix seconds. */
+  spendLocal(spendId: Uint8Array, issuer: string, expiresAt: number, now: number): 'spent' | 'already_spent' | 'issuer_untrusted';
+}
+
+export type Redemption =
+  | { readonly ok: true; readonly issuer: string; readonly spendId: string }
+  | { readonly ok: false; readonly error: ChallengeError; readonly description: string };
+
+const REJECTION: Record<string, ChallengeError> = {
+  malformed: 'invalid_ticket',
+  'bad-signature': 'invalid_ticket',
+  'wrong-day': 'invalid_ticket',
+  'unknown-key': 'unknown_issuer',
+  expired: 'ticket_expired',
+};
+
+export class Redeemer {
+  readonly #keys: KeyLookup;
+  readonly #spender: Spender;
+
+  constructor(keys: KeyLookup, spender: Spender) {
+    this.#keys = keys;
+    this.#spender = spender;
+  }
+
+  /** Never throws on attacker text; `nowMs` is milliseconds since 1970. */
+  redeem(text: string, nowMs: number): Redemption {
+    const check = verifyTicket(text, this.#keys, nowMs);
+    if (!check.ok) return { ok: false, error: REJECTION[check.reason] ?? 'invalid_ticket', description: check.detail };
+    const issuer = bytesToHex(check.ticket.keyId);
+    const spendId = check.spendId;
+    const result = this.#spender.spendLocal(spendId, issuer, Math.ceil(check.expiresAt / 1000), Math.floor(nowMs / 1000));
+    if (result === 'already_spent') return { ok: false, error: 'ticket_spent', description: 'this ticket was already spent' };
+    if (result === 'issuer_untrusted') {
+      return { ok: false, error: 'issuer_untrusted', description: 'tickets of this issuer are not taken here until it settles' };
+    }
+    return { ok: true, issuer, spendId: bytesToHex(spendId) };
+  }
+}

@@ -9,6 +9,7 @@ import { keccak512 } from '../x11/keccak512';
 import { luffa512 } from '../x11/luffa512';
 import { cubehash512 } from '../x11/cubehash512';
 import { shavite512 } from '../x11/shavite512';
+import { simd512 } from '../x11/simd512';
 import { echo512 } from '../x11/echo512';
 
 export const MAX_INPUT: usize = 4096;
@@ -36,6 +37,7 @@ export function stageHash(stage: u32, len: usize): i32 {
     case 6: luffa512(IN, len, OUT); break;
     case 7: cubehash512(IN, len, OUT); break;
     case 8: shavite512(IN, len, OUT); break;
+    case 9: simd512(IN, len, OUT); break;
     case 10: echo512(IN, len, OUT); break;
     default: return 0;
   }

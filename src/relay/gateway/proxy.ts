@@ -1,5 +1,5 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import type { HtbPacer } from '../../core/htb/index.js';
 
 /**
@@ -23,6 +23,9 @@ function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[]): Outgoi
   }
   return out;
 }
+
+/** Bytes per paced write. */
+export const WRITE_SIZE = 4096;
 
 export interface Backend {
   readonly url: URL;
@@ -49,6 +52,8 @@ export async function forward(
   opts: { dropRequest: readonly string[]; requestHeaders: OutgoingHttpHeaders; responseHeaders: OutgoingHttpHeaders },
 ): Promise<void> {
   const abort = new AbortController();
+  // Each queued piece listens on the signal until it is released (a chunk is up to 16 pieces).
+  setMaxListeners(0, abort.signal);
   const onClose = () => abort.abort(new Error('client went away'));
   res.once('close', onClose);
   const base = be.url.pathname.replace(/\/$/, '');
@@ -74,8 +79,20 @@ export async function forward(
   try {
     res.writeHead(upstream.statusCode ?? 502, { ...endToEnd(upstream.headers, []), ...opts.responseHeaders });
     for await (const chunk of upstream as AsyncIterable<Buffer>) {
-      await pacer.send(cls, chunk.length, abort.signal);
-      if (!res.write(chunk)) await once(res, 'drain', { signal: abort.signal });
+      // Small writes keep a slow class's bytes flowing smoothly instead of in 64 KiB lumps, and
+      // queueing all of a chunk's pieces at once shows the scheduler this flow's real backlog
+      // (one piece at a time would leave the class idle between writes, lending its share away).
+      const pieces: Array<{ bytes: Buffer; ready: Promise<void> }> = [];
+      for (let off = 0; off < chunk.length; off += WRITE_SIZE) {
+        const bytes = chunk.subarray(off, off + WRITE_SIZE);
+        const ready = pacer.send(cls, bytes.length, abort.signal);
+        ready.catch(() => undefined);
+        pieces.push({ bytes, ready });
+      }
+      for (const p of pieces) {
+        await p.ready;
+        if (!res.write(p.bytes)) await once(res, 'drain', { signal: abort.signal });
+      }
     }
     res.end();
   } catch {

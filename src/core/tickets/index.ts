@@ -25,3 +25,4 @@ export * from './hashes.js';
 export * from './keys.js';
 export * from './messages.js';
 export * from './ticket.js';
+export * from './signer-sessions.js';

@@ -5,6 +5,7 @@ import asc from 'assemblyscript/asc';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const srcDir = join(root, 'wasm', 'kernels');
@@ -12,6 +13,12 @@ const outDir = join(root, 'dist', 'wasm');
 const genDir = join(root, 'src', 'core', 'pow', 'kernels');
 mkdirSync(outDir, { recursive: true });
 mkdirSync(genDir, { recursive: true });
+
+// Generators (wasm/lib/*.gen.mjs) write unrolled kernel code (*.generated.ts) before compiling.
+const libDir = join(root, 'wasm', 'lib');
+for (const gen of readdirSync(libDir).filter((f) => f.endsWith('.gen.mjs')).sort()) {
+  await import(pathToFileURL(join(libDir, gen)).href);
+}
 
 const only = process.argv.slice(2);
 const names = readdirSync(srcDir)

@@ -28,11 +28,11 @@ const DIFF1_TARGET = 0xffffn << 208n;
 // One literal import per build so bundlers (Vite) can split each generated module out.
 const KERNELS: Record<AlgorithmName, { simd: () => Promise<KernelModule>; scalar: () => Promise<KernelModule> }> = {
   sha256d: {
-    simd: () => import('./kernels/sha256d_scalar.wasm.generated.js'),
+    simd: () => import('./kernels/sha256d.wasm.generated.js'),
     scalar: () => import('./kernels/sha256d_scalar.wasm.generated.js'),
   },
   scrypt: {
-    simd: () => import('./kernels/scrypt_scalar.wasm.generated.js'),
+    simd: () => import('./kernels/scrypt.wasm.generated.js'),
     scalar: () => import('./kernels/scrypt_scalar.wasm.generated.js'),
   },
   x11: {

@@ -1,0 +1,61 @@
+import { loadConfigFile, resolveConfig, SETTING_FLAGS } from '../relay/config.js';
+import { startRelay } from '../relay/daemon.js';
+import { parseArgs, UsageError, type Command } from './usage.js';
+
+const HELP = `usage: workpass relay [options]
+
+Runs the relay daemon: Stratum v1 over WebSocket (the add-on) and TCP (native miners), ticket
+issuance, and an HTTP endpoint with /stats, /metrics and the signed descriptor.
+Settings: defaults <- --config FILE (JSON) <- environment WORKPASS_* <- flags.
+
+  --config FILE            JSON config file (see docs/operators.md)
+  --ws HOST:PORT           WebSocket listener (default 127.0.0.1:9433; port 0 = any free port)
+  --stratum HOST:PORT      Stratum TCP listener (default 127.0.0.1:9333)
+  --http HOST:PORT         stats/metrics/descriptor (default 127.0.0.1:9480)
+  --data-dir DIR           SQLite store (default ./.workpass/relay)
+  --algo NAME              sha256d | scrypt | x11 (default sha256d)
+  --difficulty D           starting share difficulty, Stratum units (default 0.001)
+  --price P                credit per ticket, in difficulty units (default 0.05)
+  --pool URL               stratum+tcp://HOST:PORT upstream pool (default: solo mining)
+  --pool-user U, --pool-pass P
+  --payout-script HEX      scriptPubKey the solo coinbase pays
+  --name NAME              relay name in the descriptor
+  --max-connections N
+  --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (logs go to stderr)
+`;
+
+export const command: Command = {
+  summary: 'run the relay daemon (mining pool for anonymous clients that pays in tickets)',
+  async run(args) {
+    const { positionals, flags } = parseArgs(args, { strings: ['config', ...SETTING_FLAGS], booleans: ['help'] });
+    if (flags.has('help')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const settingFlags = new Map<string, string>();
+    for (const [k, v] of flags) if (k !== 'config' && typeof v === 'string') settingFlags.set(k, v);
+    const configPath = flags.get('config');
+    const config = resolveConfig({
+      file: typeof configPath === 'string' ? loadConfigFile(configPath) : undefined,
+      env: process.env,
+      flags: settingFlags,
+    });
+    const relay = await startRelay(config);
+    // Stable lines for scripts and tests: "<name> <url>".
+    process.stdout.write(`ws ${relay.ws.url}\nstratum ${relay.stratum.url}\nhttp ${relay.http.url}\n`);
+    process.stdout.write(`descriptor ${relay.http.url}/.well-known/workpass/descriptor.json\n`);
+    process.stdout.write(`ready\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void relay.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    process.stdout.write('stopped\n');
+    return 0;
+  },
+};

@@ -1,0 +1,319 @@
+import { readFileSync } from 'node:fs';
+import { isAlgorithmName, type AlgorithmName } from '../core/pow/registry.js';
+import { InputError } from '../core/util/errors.js';
+
+/**
+ * The relay's configuration: embedded defaults <- config file (JSON) <- environment (WORKPASS_*)
+ * <- command-line flags, each layer validated with an error naming where the bad value came from.
+ */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface PoolConfig {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly pass: string;
+}
+
+export interface RelayConfig {
+  readonly name: string;
+  /** The Tor relay's fingerprint (40 hex digits) this daemon sits beside, or '' when not set. */
+  readonly fingerprint: string;
+  readonly ws: HostPort;
+  readonly stratum: HostPort;
+  readonly http: HostPort;
+  readonly dataDir: string;
+  readonly algo: AlgorithmName;
+  /** Starting share difficulty (Stratum units); vardiff moves within [minDifficulty, maxDifficulty]. */
+  readonly difficulty: number;
+  readonly minDifficulty: number;
+  readonly maxDifficulty: number;
+  readonly shareSeconds: number;
+  /** Credit one ticket costs, in share-difficulty units. */
+  readonly price: number;
+  /** Seconds of priority one ticket buys (the paper's delta t). */
+  readonly dt: number;
+  /** How long a ticket stays spendable after its day ends. */
+  readonly ticketHours: number;
+  /** A ticket key signs for this many days, then the next key takes over. */
+  readonly keyDays: number;
+  readonly maxOpenSigning: number;
+  readonly signingSeconds: number;
+  readonly pool: PoolConfig | null;
+  readonly solo: { readonly payoutScript: string; readonly nbits: number; readonly rollSeconds: number };
+  readonly limits: {
+    readonly maxConnections: number;
+    readonly maxLineBytes: number;
+    readonly maxBufferedBytes: number;
+    readonly messagesPerSecond: number;
+    readonly messageBurst: number;
+    readonly globalMessagesPerSecond: number;
+    readonly idleSeconds: number;
+    readonly sessionsPerConnection: number;
+  };
+  readonly partners: readonly string[];
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULTS: RelayConfig = {
+  name: 'workpass-relay',
+  fingerprint: '',
+  ws: { host: '127.0.0.1', port: 9433 },
+  stratum: { host: '127.0.0.1', port: 9333 },
+  http: { host: '127.0.0.1', port: 9480 },
+  dataDir: './.workpass/relay',
+  algo: 'sha256d',
+  // ~4.3M hashes a share: a few seconds for a browser's WebAssembly kernel at a 25% CPU budget.
+  difficulty: 0.001,
+  minDifficulty: 1e-6,
+  maxDifficulty: 1e9,
+  shareSeconds: 15,
+  // ~215M hashes a ticket: a few minutes at ~1 MH/s.
+  price: 0.05,
+  dt: 600,
+  ticketHours: 48,
+  keyDays: 7,
+  // The tickets module's default bound per (key, day) against ROS/Wagner attacks (docs/tickets.md).
+  maxOpenSigning: 4,
+  signingSeconds: 30,
+  pool: null,
+  // OP_RETURN "workpass": the solo chain is the relay's own; an operator sets a real payout script.
+  solo: { payoutScript: '6a08776f726b70617373', nbits: 0x1d00ffff, rollSeconds: 30 },
+  limits: {
+    maxConnections: 20_000,
+    maxLineBytes: 4096,
+    maxBufferedBytes: 256 * 1024,
+    messagesPerSecond: 50,
+    messageBurst: 100,
+    globalMessagesPerSecond: 50_000,
+    idleSeconds: 600,
+    sessionsPerConnection: 8,
+  },
+  partners: [],
+  logLevel: 'info',
+};
+
+type Source = string;
+type Parse = (raw: unknown, where: Source) => unknown;
+
+function fail(where: Source, message: string): never {
+  throw new InputError(where, message);
+}
+
+function str(max = 256): Parse {
+  return (raw, where) => {
+    if (typeof raw !== 'string' || raw.length === 0 || raw.length > max) fail(where, `expected a non-empty string of at most ${max} characters`);
+    return raw;
+  };
+}
+
+function num(min: number, max: number, integer = false): Parse {
+  return (raw, where) => {
+    const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      fail(where, `expected ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+    }
+    return v;
+  };
+}
+
+export function parseHostPort(raw: unknown, where: Source): HostPort {
+  if (typeof raw !== 'string') fail(where, 'expected HOST:PORT');
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(raw);
+  if (m === null) fail(where, `expected HOST:PORT, got '${raw}'`);
+  const port = Number(m[3]);
+  if (port > 65535) fail(where, `bad port ${m[3]} (expected 0..65535)`);
+  return { host: m[1] ?? m[2]!, port };
+}
+
+export function parsePoolUrl(raw: unknown, where: Source): { url: string; host: string; port: number } {
+  if (typeof raw !== 'string') fail(where, 'expected stratum+tcp://HOST:PORT');
+  const m = /^stratum\+tcp:\/\/(.+)$/.exec(raw);
+  if (m === null) fail(where, `expected stratum+tcp://HOST:PORT, got '${raw}'`);
+  const hp = parseHostPort(m[1], where);
+  if (hp.port === 0) fail(where, 'pool port must not be 0');
+  return { url: raw, ...hp };
+}
+
+const parseAlgo: Parse = (raw, where) => {
+  if (!isAlgorithmName(raw)) fail(where, `unknown algorithm ${JSON.stringify(raw)} (expected sha256d, scrypt, x11)`);
+  return raw;
+};
+
+const parseHex: Parse = (raw, where) => {
+  if (typeof raw !== 'string' || !/^(?:[0-9a-f]{2}){1,520}$/.test(raw)) fail(where, 'expected lowercase hex bytes (a scriptPubKey)');
+  return raw;
+};
+
+const parseNbits: Parse = (raw, where) => {
+  if (typeof raw !== 'string' || !/^[0-9a-f]{8}$/.test(raw)) fail(where, "expected nBits as 8 hex digits, e.g. '1d00ffff'");
+  return parseInt(raw, 16);
+};
+
+const parseFingerprint: Parse = (raw, where) => {
+  if (typeof raw !== 'string' || !/^(?:[0-9A-F]{40})?$/.test(raw)) fail(where, 'expected 40 uppercase hex digits');
+  return raw;
+};
+
+const parseLogLevel: Parse = (raw, where) => {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (typeof raw !== 'string' || !levels.includes(raw)) fail(where, `expected one of ${levels.join(', ')}`);
+  return raw;
+};
+
+const parsePartners: Parse = (raw, where) => {
+  const list = typeof raw === 'string' ? raw.split(',').filter((s) => s !== '') : raw;
+  if (!Array.isArray(list) || list.length > 32) fail(where, 'expected a list of at most 32 partner descriptor URLs');
+  return list.map((u, i) => {
+    if (typeof u !== 'string' || !/^https?:\/\/\S{1,240}$/.test(u)) fail(`${where}[${i}]`, 'expected an http(s) URL');
+    return u;
+  });
+};
+
+/** Every setting: its dotted path in RelayConfig, its flag (if any) and its parser. Env: WORKPASS_ + path in UPPER_SNAKE. */
+const SETTINGS: ReadonlyArray<{ path: string; flag?: string; parse: Parse }> = [
+  { path: 'name', flag: 'name', parse: str(64) },
+  { path: 'fingerprint', parse: parseFingerprint },
+  { path: 'ws', flag: 'ws', parse: parseHostPort },
+  { path: 'stratum', flag: 'stratum', parse: parseHostPort },
+  { path: 'http', flag: 'http', parse: parseHostPort },
+  { path: 'dataDir', flag: 'data-dir', parse: str(4096) },
+  { path: 'algo', flag: 'algo', parse: parseAlgo },
+  { path: 'difficulty', flag: 'difficulty', parse: num(1e-9, 1e12) },
+  { path: 'minDifficulty', parse: num(1e-9, 1e12) },
+  { path: 'maxDifficulty', parse: num(1e-9, 1e15) },
+  { path: 'shareSeconds', parse: num(1, 3600) },
+  { path: 'price', flag: 'price', parse: num(1e-9, 1e12) },
+  { path: 'dt', parse: num(1, 86400, true) },
+  { path: 'ticketHours', parse: num(1, 24 * 30, true) },
+  { path: 'keyDays', parse: num(1, 365, true) },
+  { path: 'maxOpenSigning', parse: num(1, 16, true) },
+  { path: 'signingSeconds', parse: num(5, 3600, true) },
+  { path: 'pool.url', flag: 'pool', parse: parsePoolUrl },
+  { path: 'pool.user', flag: 'pool-user', parse: str(128) },
+  { path: 'pool.pass', flag: 'pool-pass', parse: (raw, where) => (typeof raw === 'string' && raw.length <= 128 ? raw : fail(where, 'expected a string')) },
+  { path: 'solo.payoutScript', flag: 'payout-script', parse: parseHex },
+  { path: 'solo.nbits', parse: parseNbits },
+  { path: 'solo.rollSeconds', parse: num(1, 3600, true) },
+  { path: 'limits.maxConnections', flag: 'max-connections', parse: num(1, 1_000_000, true) },
+  { path: 'limits.maxLineBytes', parse: num(512, 1 << 20, true) },
+  { path: 'limits.maxBufferedBytes', parse: num(4096, 64 << 20, true) },
+  { path: 'limits.messagesPerSecond', parse: num(0.1, 1e6) },
+  { path: 'limits.messageBurst', parse: num(1, 1e6) },
+  { path: 'limits.globalMessagesPerSecond', parse: num(1, 1e8) },
+  { path: 'limits.idleSeconds', parse: num(1, 86400) },
+  { path: 'limits.sessionsPerConnection', parse: num(1, 1000, true) },
+  { path: 'partners', parse: parsePartners },
+  { path: 'logLevel', flag: 'log-level', parse: parseLogLevel },
+];
+
+/** The flags `workpass relay` accepts for settings (besides --config and --help). */
+export const SETTING_FLAGS: readonly string[] = SETTINGS.flatMap((s) => (s.flag === undefined ? [] : [s.flag]));
+
+function envName(path: string): string {
+  return 'WORKPASS_' + path.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** Flattens a parsed config file into dotted paths, refusing unknown keys. */
+function flattenFile(obj: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail(`config file${prefix === '' ? '' : ` key '${prefix}'`}`, 'expected an object');
+  for (const [k, v] of Object.entries(obj)) {
+    const path = prefix === '' ? k : `${prefix}.${k}`;
+    if (SETTINGS.some((s) => s.path === path)) out.set(path, v);
+    else if (SETTINGS.some((s) => s.path.startsWith(path + '.'))) flattenFile(v, path, out);
+    else fail(`config file key '${path}'`, 'unknown key');
+  }
+}
+
+export interface ConfigInputs {
+  /** Contents of the --config file (JSON text), if given. */
+  readonly file?: { readonly path: string; readonly text: string };
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly flags?: ReadonlyMap<string, string>;
+}
+
+export function loadConfigFile(path: string): { path: string; text: string } {
+  try {
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    fail('--config', `cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Resolves the layers into one validated config; throws InputError naming the bad setting. */
+export function resolveConfig(inputs: ConfigInputs): RelayConfig {
+  const values = new Map<string, unknown>();
+  if (inputs.file !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(inputs.file.text);
+    } catch (err) {
+      fail(`config file ${inputs.file.path}`, `not valid JSON: ${(err as Error).message}`);
+    }
+    const raw = new Map<string, unknown>();
+    flattenFile(parsed, '', raw);
+    for (const [path, v] of raw) values.set(path, SETTINGS.find((s) => s.path === path)!.parse(v, `config file key '${path}'`));
+  }
+  for (const s of SETTINGS) {
+    const name = envName(s.path);
+    const v = inputs.env?.[name];
+    if (v !== undefined) values.set(s.path, s.parse(v, `environment ${name}`));
+  }
+  for (const [flag, v] of inputs.flags ?? []) {
+    const s = SETTINGS.find((x) => x.flag === flag);
+    if (s === undefined) fail(`--${flag}`, 'unknown option');
+    values.set(s.path, s.parse(v, `--${flag}`));
+  }
+  return build(values);
+}
+
+function build(values: Map<string, unknown>): RelayConfig {
+  const get = <T>(path: string, fallback: T): T => (values.has(path) ? (values.get(path) as T) : fallback);
+  const d = DEFAULTS;
+  const poolUrl = get<{ url: string; host: string; port: number } | null>('pool.url', null);
+  if (poolUrl === null && (values.has('pool.user') || values.has('pool.pass'))) fail('pool.url', 'pool user/pass given but the pool URL is missing (--pool stratum+tcp://HOST:PORT)');
+  const cfg: RelayConfig = {
+    name: get('name', d.name),
+    fingerprint: get('fingerprint', d.fingerprint),
+    ws: get('ws', d.ws),
+    stratum: get('stratum', d.stratum),
+    http: get('http', d.http),
+    dataDir: get('dataDir', d.dataDir),
+    algo: get('algo', d.algo),
+    difficulty: get('difficulty', d.difficulty),
+    minDifficulty: get('minDifficulty', Math.min(d.minDifficulty, get('difficulty', d.difficulty))),
+    maxDifficulty: get('maxDifficulty', d.maxDifficulty),
+    shareSeconds: get('shareSeconds', d.shareSeconds),
+    price: get('price', d.price),
+    dt: get('dt', d.dt),
+    ticketHours: get('ticketHours', d.ticketHours),
+    keyDays: get('keyDays', d.keyDays),
+    maxOpenSigning: get('maxOpenSigning', d.maxOpenSigning),
+    signingSeconds: get('signingSeconds', d.signingSeconds),
+    pool: poolUrl === null ? null : { ...poolUrl, user: get('pool.user', ''), pass: get('pool.pass', '') },
+    solo: {
+      payoutScript: get('solo.payoutScript', d.solo.payoutScript),
+      nbits: get('solo.nbits', d.solo.nbits),
+      rollSeconds: get('solo.rollSeconds', d.solo.rollSeconds),
+    },
+    limits: {
+      maxConnections: get('limits.maxConnections', d.limits.maxConnections),
+      maxLineBytes: get('limits.maxLineBytes', d.limits.maxLineBytes),
+      maxBufferedBytes: get('limits.maxBufferedBytes', d.limits.maxBufferedBytes),
+      messagesPerSecond: get('limits.messagesPerSecond', d.limits.messagesPerSecond),
+      messageBurst: get('limits.messageBurst', d.limits.messageBurst),
+      globalMessagesPerSecond: get('limits.globalMessagesPerSecond', d.limits.globalMessagesPerSecond),
+      idleSeconds: get('limits.idleSeconds', d.limits.idleSeconds),
+      sessionsPerConnection: get('limits.sessionsPerConnection', d.limits.sessionsPerConnection),
+    },
+    partners: get('partners', d.partners),
+    logLevel: get('logLevel', d.logLevel),
+  };
+  if (cfg.minDifficulty > cfg.maxDifficulty) fail('minDifficulty', 'must not exceed maxDifficulty');
+  if (cfg.difficulty < cfg.minDifficulty || cfg.difficulty > cfg.maxDifficulty) fail('difficulty', `must be within [minDifficulty, maxDifficulty] = [${cfg.minDifficulty}, ${cfg.maxDifficulty}]`);
+  return cfg;
+}

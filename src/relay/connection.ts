@@ -1,0 +1,276 @@
+import { buildHeader } from '../core/pow/stratum.js';
+import { hashMeetsTarget } from '../core/pow/target.js';
+import { ErrorCode, RpcError } from '../core/protocol/errors.js';
+import { decodeMessage, encodeError, encodeRequest, encodeResult, RpcDecodeError, type RpcId, type RpcRequest } from '../core/protocol/jsonrpc.js';
+import { decodeAuthorizeParams, decodeSubmitParams, decodeSubscribeParams, encodeNotifyParams, encodeSubscribeResult } from '../core/protocol/stratum.js';
+import { decodeSessionOpenParams, decodeSignParams, decodeTokenParams, Method, TOKEN_BYTES } from '../core/protocol/workpass.js';
+import { InputError } from '../core/util/errors.js';
+import type { Job } from './jobs/source.js';
+import { TokenBucket } from './limits.js';
+import type { RejectReason } from './metrics.js';
+import type { RelayContext } from './context.js';
+import type { SessionMode } from './store/store.js';
+import type { Peer } from './transport/peer.js';
+import { Vardiff } from './vardiff.js';
+
+/** A job as one connection saw it: the difficulty it was sent with, and the shares already taken. */
+interface SentJob {
+  readonly job: Job;
+  readonly difficulty: number;
+  readonly seen: Set<string>;
+}
+
+/** How many of a connection's most recent jobs stay valid (older ones are stale, error 21). */
+const JOBS_KEPT = 8;
+/** A connection that keeps sending past its rate limit this many times is dropped. */
+const MAX_RATE_STRIKES = 50;
+
+/**
+ * One client connection (WebSocket or TCP) and its Stratum session: subscription, authorized
+ * workers (each names a ticket session), the jobs it was sent at which difficulty, and vardiff.
+ * Every message is rate-checked, then schema-checked, before any other work.
+ */
+export class Connection {
+  private extranonce1: string | null = null;
+  private readonly workers = new Map<string, { sessionId: number; mode: SessionMode }>();
+  private readonly jobs = new Map<string, SentJob>();
+  private sentDifficulty: number | null = null;
+  private readonly vardiff: Vardiff;
+  private readonly bucket: TokenBucket;
+  private strikes = 0;
+  private variant = 0;
+  private sessionsOpened = 0;
+  lastActivity: number;
+  closed = false;
+
+  constructor(
+    readonly peer: Peer,
+    private readonly ctx: RelayContext,
+  ) {
+    const now = ctx.now();
+    const c = ctx.config;
+    this.lastActivity = now;
+    this.bucket = new TokenBucket(c.limits.messagesPerSecond, c.limits.messageBurst, now);
+    this.vardiff = new Vardiff(
+      { targetSeconds: c.shareSeconds, retargetSeconds: c.shareSeconds * 4, fastShares: 12, min: c.minDifficulty, max: c.maxDifficulty },
+      c.difficulty,
+      now,
+    );
+  }
+
+  get subscribed(): boolean {
+    return this.extranonce1 !== null;
+  }
+
+  /** Handles one incoming message. Never throws. */
+  handle(text: string): void {
+    const now = this.ctx.now();
+    this.lastActivity = now;
+    if (!this.bucket.take(now) || !this.ctx.globalBucket.take(now)) {
+      this.ctx.metrics.malformed++;
+      if (++this.strikes > MAX_RATE_STRIKES) this.peer.close();
+      else this.send(encodeError(null, ErrorCode.rateLimited, 'rate limited'));
+      return;
+    }
+    let req: RpcRequest;
+    try {
+      const msg = decodeMessage(text);
+      if (msg.kind === 'response') return;
+      req = msg;
+    } catch (err) {
+      this.ctx.metrics.malformed++;
+      const e = err as RpcDecodeError;
+      this.send(encodeError(e.id ?? null, e.code, e.message));
+      return;
+    }
+    try {
+      const result = this.dispatch(req, now);
+      if (req.id !== null) this.send(encodeResult(req.id, result));
+      this.afterReply?.();
+    } catch (err) {
+      if (err instanceof RpcError) this.reply(req.id, err.code, err.message);
+      else if (err instanceof InputError) {
+        this.ctx.metrics.malformed++;
+        this.reply(req.id, ErrorCode.invalidParams, `invalid params: ${err.message}`);
+      } else {
+        this.ctx.log.error({ err, method: req.method }, 'handler failed');
+        this.reply(req.id, ErrorCode.other, 'internal error');
+      }
+    } finally {
+      this.afterReply = undefined;
+    }
+  }
+
+  /** Work to do once the reply is on the wire (e.g. the first job after authorize). */
+  private afterReply: (() => void) | undefined;
+
+  private reply(id: RpcId, code: number, message: string): void {
+    this.send(encodeError(id, code, message));
+  }
+
+  private send(message: string): void {
+    if (!this.closed) this.peer.send(message);
+  }
+
+  private dispatch(req: RpcRequest, now: number): unknown {
+    const p = req.params;
+    switch (req.method) {
+      case 'mining.subscribe':
+        return this.subscribe(p);
+      case 'mining.extranonce.subscribe':
+        return true;
+      case 'mining.authorize':
+        return this.authorize(p);
+      case 'mining.submit':
+        return this.submit(p, now);
+      case Method.sessionOpen:
+        return this.openSession(p, now);
+      case Method.sessionStatus:
+        return this.ctx.issuer.status(decodeTokenParams(p).token);
+      case Method.ticketCommit:
+        return this.ctx.issuer.commit(decodeTokenParams(p).token, now);
+      case Method.ticketSign: {
+        const s = decodeSignParams(p);
+        return this.ctx.issuer.sign(s.token, s.sid, s.e, now);
+      }
+      default:
+        throw new RpcError(ErrorCode.methodNotFound, `method not found: ${req.method.slice(0, 64)}`);
+    }
+  }
+
+  private subscribe(params: readonly unknown[]): unknown {
+    decodeSubscribeParams(params);
+    const layout = this.ctx.source.layout();
+    if (layout === undefined) throw new RpcError(ErrorCode.busy, 'no work available yet; retry later');
+    if (this.extranonce1 === null) {
+      const en1 = this.ctx.extranonces.allocate();
+      if (en1 === null) throw new RpcError(ErrorCode.busy, 'extranonce space exhausted; retry later');
+      this.extranonce1 = en1;
+    }
+    this.afterReply = () => this.maybeStart();
+    return encodeSubscribeResult({ subscriptionId: this.extranonce1, extranonce1: this.extranonce1, extranonce2Size: layout.extranonce2Size });
+  }
+
+  private authorize(params: readonly unknown[]): unknown {
+    const { username } = decodeAuthorizeParams(params);
+    const tokenLength = Math.ceil((TOKEN_BYTES * 8) / 6);
+    const row = username.length === tokenLength ? this.ctx.store.sessionByToken(username) : undefined;
+    if (row === undefined) throw new RpcError(ErrorCode.unauthorized, 'unauthorized worker: unknown session token');
+    if (!this.workers.has(username) && this.workers.size >= this.ctx.config.limits.sessionsPerConnection) {
+      throw new RpcError(ErrorCode.unauthorized, 'unauthorized worker: too many workers on this connection');
+    }
+    this.workers.set(username, { sessionId: row.id, mode: row.mode });
+    this.afterReply = () => this.maybeStart();
+    return true;
+  }
+
+  private openSession(params: readonly unknown[], now: number): unknown {
+    const { mode } = decodeSessionOpenParams(params);
+    if (this.sessionsOpened >= this.ctx.config.limits.sessionsPerConnection) {
+      throw new RpcError(ErrorCode.rateLimited, 'too many sessions opened on this connection');
+    }
+    if (!this.ctx.sessionOpenBucket.take(now)) throw new RpcError(ErrorCode.rateLimited, 'rate limited: too many new sessions; retry later');
+    this.sessionsOpened++;
+    return this.ctx.issuer.open(mode, now);
+  }
+
+  /** Sends difficulty and the current job once the connection is subscribed and authorized. */
+  private maybeStart(): void {
+    if (this.extranonce1 === null || this.workers.size === 0 || this.jobs.size > 0) return;
+    const job = this.ctx.source.current();
+    if (job !== undefined) this.sendJob(job, true);
+  }
+
+  /** A new job from the source (clean: earlier jobs are void). */
+  notify(job: Job, clean: boolean): void {
+    if (this.extranonce1 === null || this.workers.size === 0) return;
+    if (clean) this.jobs.clear();
+    this.sendJob(job, clean);
+  }
+
+  /** mining.set_difficulty (when it changed) then mining.notify: the difficulty applies from this job. */
+  private sendJob(job: Job, clean: boolean): void {
+    const difficulty = this.vardiff.current;
+    if (this.sentDifficulty !== difficulty) {
+      this.send(encodeRequest(null, 'mining.set_difficulty', [difficulty]));
+      this.sentDifficulty = difficulty;
+    }
+    const jobId = this.variant === 0 ? job.jobId : `${job.jobId}.${this.variant.toString(16)}`;
+    this.variant = 0;
+    this.jobs.set(jobId, { job, difficulty, seen: new Set() });
+    while (this.jobs.size > JOBS_KEPT) this.jobs.delete(this.jobs.keys().next().value as string);
+    this.send(encodeRequest(null, 'mining.notify', encodeNotifyParams({ ...job, jobId, merkleBranch: job.merkleBranches, cleanJobs: clean })));
+  }
+
+  /** Resends the current job under a fresh id after a difficulty change. */
+  private resendWithNewDifficulty(): void {
+    const job = this.ctx.source.current();
+    if (job === undefined) return;
+    this.variant = ++this.ctx.variantCounter;
+    this.sendJob(job, false);
+  }
+
+  /** Periodic housekeeping: idle timeout and vardiff for sessions that stopped finding shares. */
+  tick(now: number): void {
+    if (now - this.lastActivity > this.ctx.config.limits.idleSeconds * 1000) {
+      this.peer.close();
+      return;
+    }
+    if (this.jobs.size > 0 && this.vardiff.onTick(now) !== undefined) this.resendWithNewDifficulty();
+  }
+
+  /**
+   * mining.submit, checks in cheap-first order: subscribed (25) and authorized (24); lengths and hex;
+   * job exists (21); ntime window; duplicate (22); the hash; the target of the difficulty assigned
+   * with that job (23). An accepted share is credited in the store before the reply is sent.
+   */
+  private submit(params: readonly unknown[], now: number): boolean {
+    if (this.extranonce1 === null) return this.refuse('not-subscribed', ErrorCode.notSubscribed, 'not subscribed');
+    let s;
+    try {
+      s = decodeSubmitParams(params);
+    } catch (err) {
+      this.ctx.metrics.reject('invalid');
+      throw err;
+    }
+    const worker = this.workers.get(s.worker);
+    if (worker === undefined) return this.refuse('unauthorized', ErrorCode.unauthorized, 'unauthorized worker');
+    const layout = this.ctx.source.layout();
+    if (layout === undefined || s.extranonce2.length !== 2 * layout.extranonce2Size) {
+      return this.refuse('invalid', ErrorCode.other, `extranonce2 must be ${layout?.extranonce2Size ?? '?'} bytes`);
+    }
+    const sent = this.jobs.get(s.jobId);
+    if (sent === undefined) return this.refuse('stale', ErrorCode.jobNotFound, 'job not found (stale)');
+    const ntime = parseInt(s.ntime, 16);
+    if (ntime < sent.job.ntimeValue || ntime > Math.floor(now / 1000) + 600) return this.refuse('ntime', ErrorCode.other, 'ntime out of range');
+    const key = s.extranonce2 + s.ntime + s.nonce;
+    if (sent.seen.has(key)) return this.refuse('duplicate', ErrorCode.duplicateShare, 'duplicate share');
+    const header = buildHeader(sent.job, this.extranonce1, s.extranonce2, s.ntime, s.nonce);
+    const hash = this.ctx.algorithm.referenceHash(header);
+    if (!hashMeetsTarget(hash, this.ctx.targetFor(sent.difficulty))) {
+      return this.refuse('low-difficulty', ErrorCode.lowDifficulty, 'low difficulty share');
+    }
+    sent.seen.add(key);
+    this.ctx.credit(worker.sessionId, worker.mode, sent.difficulty, now);
+    this.ctx.source.offer({ job: sent.job, extranonce1: this.extranonce1, extranonce2: s.extranonce2, ntime: s.ntime, nonce: s.nonce, hash });
+    if (this.vardiff.onShare(now) !== undefined) this.afterReply = () => this.resendWithNewDifficulty();
+    return true;
+  }
+
+  private refuse(reason: RejectReason, code: (typeof ErrorCode)[keyof typeof ErrorCode], message: string): never {
+    this.ctx.metrics.reject(reason);
+    throw new RpcError(code, message);
+  }
+
+  /** Shutdown or a layout change: ask the client to come back (Stratum's client.reconnect). */
+  reconnect(): void {
+    this.send(encodeRequest(null, 'client.reconnect', []));
+  }
+
+  /** The peer is gone: give back the extranonce. */
+  dispose(): void {
+    this.closed = true;
+    if (this.extranonce1 !== null) this.ctx.extranonces.release(this.extranonce1);
+    this.extranonce1 = null;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Algorithm } from '../core/pow/registry.js';
+import type { RelayConfig } from './config.js';
+import type { Issuer } from './issuer.js';
+import type { JobSource } from './jobs/source.js';
+import type { TokenBucket } from './limits.js';
+import type { Metrics } from './metrics.js';
+import type { SessionMode, Store } from './store/store.js';
+import type { ExtranonceAllocator } from './extranonce.js';
+
+/** What every connection shares: wired once in daemon.ts. */
+export interface RelayContext {
+  readonly config: RelayConfig;
+  readonly algorithm: Algorithm;
+  readonly store: Store;
+  readonly source: JobSource;
+  readonly issuer: Issuer;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly extranonces: ExtranonceAllocator;
+  readonly globalBucket: TokenBucket;
+  readonly sessionOpenBucket: TokenBucket;
+  now(): number;
+  /** The share target for an assigned difficulty (cached). */
+  targetFor(difficulty: number): bigint;
+  /** Credits an accepted share (store first, then metrics); throws if the store fails. */
+  credit(sessionId: number, mode: SessionMode, difficulty: number, now: number): void;
+  /** Source of fresh job-id variants after difficulty changes. */
+  variantCounter: number;
+}

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import {
+  addDays,
+  decodeChallenge,
+  encodeScalar,
+  startOfDay,
+  ticketExpiresAt,
+  utcDay,
+  RetryLaterError,
+  SessionError,
+  SignerSessions,
+  SigningKey,
+  DAY_MS,
+  type Day,
+  type StoredSession,
+} from '../core/tickets/index.js';
+import { ErrorCode, RpcError } from '../core/protocol/errors.js';
+import type { CommitResult, SessionMode, SessionOpenResult, SessionStatusResult, SignResult } from '../core/protocol/workpass.js';
+import { base64urlToBytes, bytesToBase64url } from '../core/util/bytes.js';
+import type { RelayConfig } from './config.js';
+import { fromNano, toNano, type Store } from './store/store.js';
+/** A ticket public key as the descriptor publishes it. */
+export interface TicketKeyInfo {
+  readonly keyId: string;
+  readonly publicKey: string;
+  /** First and last day this key signs (lastDay may lie in the future for the current key). */
+  readonly firstDay: Day;
+  readonly lastDay: Day;
+  /** When the last ticket it may sign stops being spendable (ms). */
+  readonly expiresAt: number;
+}
+
+export type RandomBytes = (n: number) => Uint8Array;
+
+/**
+ * Ticket issuance (Protocol 1, steps 6-8, with Protocol B.1 for the signature): sessions and their
+ * credit, ticket keys with rotation, and the two signing rounds.
+ *
+ * The signing rounds run through the tickets module's SignerSessions (the ROS defence of DESIGN.md:
+ * at most maxOpenSigning open sessions per (key, day), one challenge each, a short TTL). Each open
+ * session is also written to the store, so a restart re-imports it; ticket.sign deducts the credit,
+ * answers the challenge and stores the response (wiping u, s, d) in ONE transaction, and a repeated
+ * (sid, e) is answered from the store.
+ */
+export class Issuer {
+  private readonly price: bigint;
+  private readonly keyCache = new Map<string, SigningKey>();
+  private readonly sessions: SignerSessions;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: RelayConfig,
+    private readonly clock: () => number,
+    private readonly rand: RandomBytes = (n) => new Uint8Array(randomBytes(n)),
+  ) {
+    this.price = toNano(config.price);
+    this.sessions = new SignerSessions({
+      keys: { current: () => this.currentKey(this.clock()).key },
+      clock,
+      rand,
+      maxOpen: config.maxOpenSigning,
+      ttlMs: config.signingSeconds * 1000,
+      // Completed responses are replayed from the store, which outlives the process.
+      completedTtlMs: 0,
+    });
+    this.restoreOpenSessions();
+  }
+
+  /** Re-imports the open signing sessions a previous process left in the store. */
+  private restoreOpenSessions(): void {
+    const now = this.clock();
+    for (const row of this.store.openSignings(now)) {
+      try {
+        this.sessions.import(JSON.parse(Buffer.from(row.secret).toString('utf8')) as StoredSession);
+      } catch {
+        this.store.dropSigning(row.sid);
+      }
+    }
+  }
+
+  private get graceMs(): number {
+    return this.config.ticketHours * 3_600_000;
+  }
+
+  /** The key that signs at `now`, creating (rotating to) a new one when the last one's days are over. */
+  currentKey(now: number): { keyId: string; key: SigningKey } {
+    const today = utcDay(now);
+    const rows = this.store.keys('ticket');
+    const live = rows.filter((r) => r.createdAt <= now && r.issueUntil > now);
+    const row = live[live.length - 1];
+    if (row !== undefined) return { keyId: row.keyId, key: this.signingKey(row.keyId, row.secret) };
+    const key = SigningKey.generate(this.rand);
+    const keyId = key.publicKey.keyIdHex();
+    const lastDay = addDays(today, this.config.keyDays - 1);
+    this.store.insertKey({
+      keyId,
+      kind: 'ticket',
+      secret: key.toBytes(),
+      public: key.publicKey.bytes,
+      createdAt: startOfDay(today),
+      issueUntil: startOfDay(lastDay) + DAY_MS,
+      expiresAt: ticketExpiresAt(lastDay, this.graceMs),
+    });
+    this.keyCache.set(keyId, key);
+    return { keyId, key };
+  }
+
+  /** Current and old ticket public keys whose tickets may still be spent. */
+  ticketKeys(now: number): TicketKeyInfo[] {
+    this.currentKey(now);
+    return this.store
+      .keys('ticket')
+      .filter((r) => r.expiresAt > now)
+      .map((r) => ({
+        keyId: r.keyId,
+        publicKey: bytesToBase64url(r.public),
+        firstDay: utcDay(r.createdAt),
+        lastDay: utcDay(r.issueUntil - 1),
+        expiresAt: r.expiresAt,
+      }));
+  }
+
+  private signingKey(keyId: string, secret: Uint8Array): SigningKey {
+    let key = this.keyCache.get(keyId);
+    if (key === undefined) {
+      key = SigningKey.fromBytes(secret);
+      this.keyCache.set(keyId, key);
+    }
+    return key;
+  }
+
+  open(mode: SessionMode, now: number): SessionOpenResult {
+    const token = bytesToBase64url(this.rand(16));
+    this.store.createSession(token, mode, now);
+    const { keyId } = this.currentKey(now);
+    return { token, price: this.config.price, algo: this.config.algo, keyId, day: utcDay(now) };
+  }
+
+  private session(token: string) {
+    const row = this.store.sessionByToken(token);
+    if (row === undefined) throw new RpcError(ErrorCode.unauthorized, 'unknown session token');
+    return row;
+  }
+
+  status(token: string): SessionStatusResult {
+    const row = this.session(token);
+    return { credit: fromNano(row.credit), price: this.config.price, issued: row.issued, mode: row.mode };
+  }
+
+  /** ticket.commit: signer step 1 (a = g^u, b = g^s z^d with z = F(today)). */
+  commit(token: string, now: number): CommitResult {
+    const row = this.session(token);
+    if (row.mode !== 'tickets') throw new RpcError(ErrorCode.insufficientCredit, 'insufficient credit: a donation session earns no tickets');
+    const open = this.store.openSigningForSession(row.id, now);
+    if (row.credit < this.price * BigInt(open + 1)) throw new RpcError(ErrorCode.insufficientCredit);
+    let opened;
+    try {
+      opened = this.sessions.commit();
+    } catch (err) {
+      if (err instanceof RetryLaterError) throw new RpcError(ErrorCode.tooManySigning, `retry later: too many open signing sessions (retry in ${Math.ceil(err.retryAfterMs / 1000)} s)`);
+      throw err;
+    }
+    const stored = this.sessions.export(opened.sessionId);
+    this.store.insertSigning({
+      sid: opened.sessionId,
+      sessionId: row.id,
+      keyId: opened.keyId,
+      day: opened.day,
+      secret: new Uint8Array(Buffer.from(JSON.stringify(stored), 'utf8')),
+      now,
+      expiresAt: opened.expiresAt,
+    });
+    return {
+      sid: opened.sessionId,
+      keyId: opened.keyId,
+      day: opened.day,
+      a: bytesToBase64url(opened.commitment.a.toBytes()),
+      b: bytesToBase64url(opened.commitment.b.toBytes()),
+    };
+  }
+
+  /** ticket.sign: signer step 3 (c = e - d, r = u - cx), credit deducted in the same transaction. */
+  sign(token: string, sid: string, eText: string, now: number): SignResult {
+    const row = this.session(token);
+    const challenge = decodeChallenge(base64urlToBytes('params[2]', eText));
+    let done;
+    try {
+      done = this.store.completeSigning(sid, row.id, eText, this.price, now, () => {
+        const r = this.sessions.respond(sid, challenge);
+        const out: SignResult = { r: enc(r.r), c: enc(r.c), s: enc(r.s), d: enc(r.d) };
+        return JSON.stringify(out);
+      });
+    } catch (err) {
+      if (err instanceof SessionError) {
+        if (err.code === 'expired') throw new RpcError(ErrorCode.sessionExpired);
+        if (err.code === 'already-answered') throw new RpcError(ErrorCode.challengeAnswered);
+        throw new RpcError(ErrorCode.unknownSigningSession);
+      }
+      throw err;
+    }
+    if (!done.ok) {
+      switch (done.reason) {
+        case 'unknown':
+          throw new RpcError(ErrorCode.unknownSigningSession);
+        case 'expired':
+          throw new RpcError(ErrorCode.sessionExpired);
+        case 'other-e':
+          throw new RpcError(ErrorCode.challengeAnswered);
+        case 'insufficient-credit':
+          throw new RpcError(ErrorCode.insufficientCredit);
+      }
+    }
+    return JSON.parse(done.response) as SignResult;
+  }
+}
+
+function enc(n: bigint): string {
+  return bytesToBase64url(encodeScalar(n));
+}
+

@@ -1,0 +1,91 @@
+import type Database from 'better-sqlite3';
+import { EXCHANGE_SCHEMA_SQL } from '../exchange/schema.js';
+
+/**
+ * Explicit numbered migrations. Each runs once, in order, inside one transaction together with the
+ * schema_version row that records it; a database newer than this code is refused.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      -- A ticket or donation session. The bearer token itself is never stored: only SHA-256(token).
+      -- credit and work are in nano-difficulty units (1e-9 of share difficulty 1), exact integers.
+      CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        token_hash BLOB NOT NULL UNIQUE,
+        mode TEXT NOT NULL CHECK (mode IN ('tickets', 'donation')),
+        credit INTEGER NOT NULL DEFAULT 0 CHECK (credit >= 0),
+        work INTEGER NOT NULL DEFAULT 0,
+        shares INTEGER NOT NULL DEFAULT 0,
+        issued INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+      );
+      -- Key material: kind 'ticket' (Abe-Okamoto signer keys) or 'descriptor' (Ed25519).
+      -- issue_until: the last time tickets are signed with it; expires_at: when its tickets stop being valid.
+      CREATE TABLE keys (
+        key_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('ticket', 'descriptor')),
+        secret BLOB NOT NULL,
+        public BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        issue_until INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      -- One signing session (a ticket.commit). state: 'open' until answered, then 'signed' with
+      -- the challenge e and the response kept, so a repeated (sid, e) returns the same response.
+      -- secret: the tickets module's StoredSession JSON (u, s, d) while open; emptied once signed.
+      CREATE TABLE signing (
+        sid TEXT PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        key_id TEXT NOT NULL REFERENCES keys(key_id),
+        day TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'signed')),
+        secret BLOB NOT NULL,
+        e TEXT,
+        response TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX signing_open ON signing (state, expires_at);
+      CREATE INDEX signing_session ON signing (session_id, state);
+      CREATE INDEX signing_expiry ON signing (expires_at);
+      -- Tickets issued per day and key (for the descriptor's statistics and the metrics).
+      CREATE TABLE issued (
+        day TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, key_id)
+      );
+      -- Spent tickets: spend id -> when the ticket expires (after that it is refused anyway and pruned).
+      CREATE TABLE spent (
+        spend_id BLOB PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX spent_expiry ON spent (expires_at);
+      CREATE TABLE meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+  // Protocol 2 (ticket exchange) ledger: src/relay/exchange/schema.ts.
+  { version: 2, sql: EXCHANGE_SCHEMA_SQL },
+];
+
+export function migrate(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
+  const current = row.v ?? 0;
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  if (current > latest) throw new Error(`database schema version ${current} is newer than this relay (${latest})`);
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+    })();
+  }
+  return latest;
+}

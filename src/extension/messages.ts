@@ -7,13 +7,14 @@ import type { MiningStatus } from './store/status.js';
  * else is ignored.
  *
  *   {to:"background", type:"getState"}                       -> State
- *   {to:"background", type:"addRelay", input}                -> State   (input: ws(s):// endpoint)
+ *   {to:"background", type:"addRelay", input}                -> State   (input: descriptor URL)
  *   {to:"background", type:"removeRelay", endpoint}          -> State
  *   {to:"background", type:"setActiveRelay", endpoint}       -> State
  *   {to:"background", type:"setMining", on}                  -> State
  *   {to:"background", type:"setDonation", on}                -> State
  *   {to:"background", type:"setBudget", cpuBudget, randomBand} -> State
- *   {to:"background", type:"addRelayFromPage", endpoint}     -> State   (content script only)
+ *   {to:"background", type:"addRelayFromPage"}               -> State   (content script on a descriptor page;
+ *                                                               the URL is the sender's, as the browser says)
  * Answers are {ok:true, state} or {ok:false, error}.
  */
 export type Request =
@@ -24,7 +25,7 @@ export type Request =
   | { readonly type: 'setMining'; readonly on: boolean }
   | { readonly type: 'setDonation'; readonly on: boolean }
   | { readonly type: 'setBudget'; readonly cpuBudget: number; readonly randomBand: number }
-  | { readonly type: 'addRelayFromPage'; readonly endpoint: string };
+  | { readonly type: 'addRelayFromPage' };
 
 export interface State {
   readonly settings: Settings;
@@ -59,7 +60,7 @@ export function parseRequest(raw: unknown): Request | null {
         ? { type: 'setBudget', cpuBudget: m.cpuBudget as number, randomBand: m.randomBand as number }
         : null;
     case 'addRelayFromPage':
-      return text(m.endpoint) ? { type: 'addRelayFromPage', endpoint: m.endpoint } : null;
+      return { type: 'addRelayFromPage' };
     default:
       return null;
   }

@@ -1,21 +1,23 @@
 import type { Answer, Request, State } from '../messages.js';
 import type { Miner } from '../mining/miner.js';
-import {
-  isRelayEndpoint, withRelay, withoutRelay, type RelayEntry, type Settings,
-} from '../store/settings.js';
+import { descriptorUrlFrom, fetchDescriptor, type FetchLike } from '../relays/descriptor-fetch.js';
+import { relayEntry, withRelay, withoutRelay, type Settings } from '../store/settings.js';
 import type { MiningStatus } from '../store/status.js';
 import type { TypedStore } from '../store/typed-store.js';
 
 /** Who sent a request, as the browser reports it (never as the message claims). */
 export interface RequestOrigin {
-  /** True for the add-on's own pages (popup, options, offscreen). */
+  /** True for the add-on's own pages (popup, options). */
   readonly extensionPage: boolean;
   /** The URL of the tab a content script runs in, when the sender is one. */
   readonly pageUrl: string | null;
 }
 
-function relayFromEndpoint(endpoint: string): RelayEntry {
-  return { endpoint, descriptorUrl: null, name: new URL(endpoint).host, algorithms: ['sha256d'] };
+export interface ControllerDeps {
+  readonly settings: TypedStore<Settings>;
+  readonly status: TypedStore<MiningStatus>;
+  readonly miner: Pick<Miner, 'apply'>;
+  readonly fetch: FetchLike;
 }
 
 /**
@@ -23,29 +25,25 @@ function relayFromEndpoint(endpoint: string): RelayEntry {
  * settings, writes the settings, and tells the miner to apply them. Bad requests change nothing.
  */
 export class Controller {
-  constructor(
-    private readonly settings: TypedStore<Settings>,
-    private readonly status: TypedStore<MiningStatus>,
-    private readonly miner: Pick<Miner, 'apply'>,
-  ) {}
+  constructor(private readonly deps: ControllerDeps) {}
 
   async state(): Promise<State> {
-    return { settings: await this.settings.get(), status: await this.status.get() };
+    return { settings: await this.deps.settings.get(), status: await this.deps.status.get() };
   }
 
   async handle(req: Request, origin: RequestOrigin): Promise<Answer> {
     try {
       if (req.type === 'addRelayFromPage') {
-        if (origin.pageUrl === null) return { ok: false, error: 'addRelayFromPage: only from a relay page' };
-        return await this.#change((s) => withRelay(s, this.#relayOfferedBy(origin.pageUrl!, req.endpoint)));
+        // A content script can only offer the descriptor of the page it runs on.
+        if (origin.pageUrl === null) return { ok: false, error: 'addRelayFromPage: only from a relay descriptor page' };
+        return await this.#addRelay(origin.pageUrl);
       }
       if (!origin.extensionPage) return { ok: false, error: `${req.type}: not allowed from a web page` };
       switch (req.type) {
         case 'getState':
           return { ok: true, state: await this.state() };
         case 'addRelay':
-          if (!isRelayEndpoint(req.input)) return { ok: false, error: 'not a ws:// or wss:// relay endpoint' };
-          return await this.#change((s) => withRelay(s, relayFromEndpoint(req.input)));
+          return await this.#addRelay(req.input);
         case 'removeRelay':
           return await this.#change((s) => withoutRelay(s, req.endpoint));
         case 'setActiveRelay':
@@ -67,18 +65,17 @@ export class Controller {
     }
   }
 
-  /** A relay page may offer only a relay on its own host (a page cannot point users elsewhere). */
-  #relayOfferedBy(pageUrl: string, endpoint: string): RelayEntry {
-    if (!isRelayEndpoint(endpoint)) throw new Error('the page offers no valid relay endpoint');
-    if (new URL(endpoint).hostname !== new URL(pageUrl).hostname) {
-      throw new Error('a page may only offer a relay on its own host');
-    }
-    return relayFromEndpoint(endpoint);
+  /** Fetches and verifies the descriptor (pinning the key of a relay already known), then adds it. */
+  async #addRelay(input: string): Promise<Answer> {
+    const url = descriptorUrlFrom(input);
+    const known = (await this.deps.settings.get()).relays.find((r) => r.descriptorUrl === url);
+    const descriptor = await fetchDescriptor(this.deps.fetch, url, known?.descriptor.descriptorKey);
+    return this.#change((s) => withRelay(s, relayEntry(url, descriptor)));
   }
 
   async #change(f: (s: Settings) => Settings): Promise<Answer> {
-    await this.settings.update(f);
-    await this.miner.apply();
+    await this.deps.settings.update(f);
+    await this.deps.miner.apply();
     return { ok: true, state: await this.state() };
   }
 }

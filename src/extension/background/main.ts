@@ -36,7 +36,7 @@ const miner = new Miner({
   cores: Math.max(1, Math.min(64, navigator.hardwareConcurrency || 1)),
   now: () => Date.now(),
 });
-const controller = new Controller(settings, status, miner);
+const controller = new Controller({ settings, status, miner, fetch: (url, init) => fetch(url, init) });
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender): Promise<Answer> | undefined => {
   if (sender.id !== browser.runtime.id) return undefined;

@@ -17,7 +17,7 @@ function show(state: State): void {
   donation.checked = settings.donationOnly;
   $('state').textContent = stateText(status);
   const relay = settings.relays.find((r) => r.endpoint === settings.activeRelay);
-  $('relay').textContent = relay ? `${relay.name} (${status.algorithm ?? relay.algorithms.join(', ')})` : browser.i18n.getMessage('relayNone');
+  $('relay').textContent = relay ? `${relay.name} (${status.algorithm ?? relay.descriptor.algorithms.map((a) => a.name).join(', ')})` : browser.i18n.getMessage('relayNone');
   $('hashrate').textContent = formatHashRate(status.hashRate);
   $('shares').textContent = `${status.accepted} / ${status.rejected}`;
   $('error').textContent = status.error ?? '';

@@ -1,16 +1,23 @@
+import { decodeDescriptor, verifyDescriptor, type Descriptor } from '../../core/protocol/descriptor.js';
+
 /**
  * The user's settings, kept in storage.local under "settings" (version 1). Written only by the
  * background; pages and content scripts ask it through messages.
  */
 export interface RelayEntry {
-  /** The relay's mining endpoint, ws:// or wss://. Also the relay's key in the list. */
+  /** The relay's mining endpoint (the descriptor's endpoints.ws). Also the relay's key in the list. */
   readonly endpoint: string;
-  /** Where the relay's descriptor was fetched from, when it was added by descriptor. */
-  readonly descriptorUrl: string | null;
-  /** A label for the UI (the descriptor's name, else the endpoint's host). */
+  /** Where the descriptor was fetched from. */
+  readonly descriptorUrl: string;
+  /** A label for the UI (the descriptor's name). */
   readonly name: string;
-  /** PoW algorithms the relay offers (from its descriptor; ["sha256d"] when added by endpoint). */
-  readonly algorithms: readonly string[];
+  /** The signed descriptor as fetched; its key is pinned for later refreshes. */
+  readonly descriptor: Descriptor;
+}
+
+/** The list entry for a verified descriptor fetched from `descriptorUrl`. */
+export function relayEntry(descriptorUrl: string, descriptor: Descriptor): RelayEntry {
+  return { endpoint: descriptor.endpoints.ws, descriptorUrl, name: descriptor.name, descriptor };
 }
 
 export interface Settings {
@@ -65,14 +72,15 @@ function isIntIn(v: unknown, lo: number, hi: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 }
 
+/** A stored relay entry; its descriptor must still verify and agree with the entry. */
 export function parseRelayEntry(raw: unknown): RelayEntry | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const r = raw as Record<string, unknown>;
-  if (!isRelayEndpoint(r.endpoint) || !isText(r.name, 200)) return null;
-  if (r.descriptorUrl !== null && !isHttpUrl(r.descriptorUrl)) return null;
-  if (!Array.isArray(r.algorithms) || r.algorithms.length === 0 || r.algorithms.length > 16) return null;
-  if (!r.algorithms.every((a) => isText(a, 32))) return null;
-  return { endpoint: r.endpoint, descriptorUrl: r.descriptorUrl, name: r.name, algorithms: [...r.algorithms] as string[] };
+  if (!isHttpUrl(r.descriptorUrl) || !verifyDescriptor(r.descriptor)) return null;
+  const descriptor = decodeDescriptor(r.descriptor);
+  const entry = relayEntry(r.descriptorUrl, descriptor);
+  if (r.endpoint !== entry.endpoint || r.name !== entry.name || !isRelayEndpoint(entry.endpoint)) return null;
+  return entry;
 }
 
 /** Validates a stored settings object; null when it is not version-1 settings. */

@@ -1,0 +1,45 @@
+// The thin slice in Chromium: options page -> relay descriptor -> service worker -> offscreen document
+// -> WebAssembly kernel in a Worker -> share -> the real daemon counts it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type ChromiumWithAddon } from './lib/chromium.js';
+import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
+
+describe('add-on in Chromium', () => {
+  let relay: TestRelay;
+  let browser: ChromiumWithAddon;
+
+  beforeAll(async () => {
+    relay = await startTestRelay();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.close();
+  });
+
+  it('mines a share that the relay daemon accepts', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    await page.locator('#relay-input').fill(relay.descriptorUrl);
+    await page.locator('#add-relay-button').click();
+    await page.locator('#relays li').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('#relay-error').textContent()).toBe('');
+    const accepted = await waitFor('accepted shares', () => relay.accepted(), (n) => n >= 1);
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    // The add-on saw it too, and mined in the offscreen document (a service worker has no Worker).
+    const { status, offscreen } = await browser.background.evaluate(async () => {
+      type Chrome = {
+        storage: { session: { get(k: string): Promise<Record<string, unknown>> } };
+        runtime: { getContexts(f: { contextTypes: string[] }): Promise<unknown[]> };
+      };
+      const c = (globalThis as unknown as { chrome: Chrome }).chrome;
+      return {
+        status: (await c.storage.session.get('status'))['status'] as { accepted: number; state: string },
+        offscreen: (await c.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length,
+      };
+    });
+    expect(status.state).toBe('mining');
+    expect(status.accepted).toBeGreaterThanOrEqual(1);
+    expect(offscreen).toBe(1);
+  });
+});

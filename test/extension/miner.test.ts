@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Miner } from '../../src/extension/mining/miner.js';
+import { MemoryStorageArea } from '../../src/extension/store/area.js';
+import { defaultSettings, parseSettings, SETTINGS_KEY, type Settings } from '../../src/extension/store/settings.js';
+import { defaultStatus, parseStatus, STATUS_KEY, type MiningStatus } from '../../src/extension/store/status.js';
+import { TypedStore } from '../../src/extension/store/typed-store.js';
+import { counterRandom, FakeRelay, InProcessHost, testRelayEntry } from './fakes.js';
+
+const ENDPOINT = 'ws://relay.test/mine';
+
+function setup(relay: FakeRelay, patch: Partial<Settings> = {}) {
+  const local = new MemoryStorageArea();
+  const session = new MemoryStorageArea();
+  const settings = new TypedStore(local, SETTINGS_KEY, parseSettings, defaultSettings);
+  const status = new TypedStore(session, STATUS_KEY, parseStatus, defaultStatus);
+  const host = new InProcessHost();
+  const miner = new Miner({
+    transport: relay, host, settings, status, random: counterRandom(7), cores: 2, now: () => Date.now(),
+    backoffMs: { base: 10, max: 40 },
+  });
+  const ready = settings.set({
+    ...defaultSettings(),
+    relays: [testRelayEntry(ENDPOINT)],
+    activeRelay: ENDPOINT,
+    ...patch,
+  });
+  return { settings, status, host, miner, ready, session };
+}
+
+async function until<T>(f: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let stopMiner: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await stopMiner?.();
+  stopMiner = null;
+});
+
+describe('Miner against a fake relay', () => {
+  it('subscribes, opens a session, authorizes with its token, mines and gets shares accepted', async () => {
+    const relay = new FakeRelay();
+    const { status, host, miner, ready } = setup(relay);
+    stopMiner = () => miner.stop();
+    await ready;
+    await miner.apply();
+    const s = await until(() => status.get(), (v: MiningStatus) => v.accepted >= 2);
+    expect(s.state).toBe('mining');
+    expect(s.algorithm).toBe('sha256d');
+    expect(s.rejected).toBe(0);
+    expect(relay.modes).toEqual(['tickets']);
+    expect(relay.rejected).toEqual([]);
+    // mining.submit carries the session token as the worker and the nonce as %08x.
+    for (const a of relay.accepted) {
+      expect(a.worker).toBe('AAAAAAAAAAAAAAAAAAAAAA');
+      expect(a.nonce).toMatch(/^[0-9a-f]{8}$/);
+      expect(a.extranonce2).toMatch(/^[0-9a-f]{8}$/);
+    }
+    // 25% of 2 cores with a ±10% band: one worker at a duty of 0.45..0.55.
+    const order = host.orders.at(-1)!;
+    expect(order.workers).toBe(1);
+    expect(order.duty).toBeGreaterThanOrEqual(0.45);
+    expect(order.duty).toBeLessThanOrEqual(0.55);
+  });
+
+  it('asks for a donation session when donation only is on', async () => {
+    const relay = new FakeRelay();
+    const { status, miner, ready } = setup(relay, { donationOnly: true });
+    stopMiner = () => miner.stop();
+    await ready;
+    await miner.apply();
+    await until(() => status.get(), (v: MiningStatus) => v.accepted >= 1);
+    expect(relay.modes).toEqual(['donation']);
+  });
+
+  it('shows an error state and reconnects with a fresh session after the relay drops', async () => {
+    const relay = new FakeRelay();
+    const { status, miner, ready } = setup(relay);
+    stopMiner = () => miner.stop();
+    await ready;
+    await miner.apply();
+    await until(() => status.get(), (v: MiningStatus) => v.state === 'mining');
+    relay.refuseConnections = true;
+    relay.dropAll();
+    const down = await until(() => status.get(), (v: MiningStatus) => v.state === 'error');
+    expect(down.error).toMatch(/relay|reach/);
+    relay.refuseConnections = false;
+    await until(() => status.get(), (v: MiningStatus) => v.state === 'mining');
+    expect(relay.connections).toBe(2);
+  });
+
+  it('reports a refused authorization as an error, not as mining', async () => {
+    const relay = new FakeRelay({ refuseAuthorize: true });
+    const { status, miner, ready } = setup(relay);
+    stopMiner = () => miner.stop();
+    await ready;
+    await miner.apply();
+    const s = await until(() => status.get(), (v: MiningStatus) => v.state === 'error');
+    expect(s.error).toMatch(/unauthorized/);
+    expect(s.accepted).toBe(0);
+  });
+
+  it('stays idle with mining off, and says so when no relay is set', async () => {
+    const relay = new FakeRelay();
+    const off = setup(relay, { mining: false });
+    await off.ready;
+    await off.miner.apply();
+    expect((await off.status.get()).state).toBe('idle');
+    const none = setup(relay, { relays: [], activeRelay: null });
+    await none.ready;
+    await none.miner.apply();
+    expect((await none.status.get()).state).toBe('no_relay');
+    expect(relay.connections).toBe(0);
+  });
+});

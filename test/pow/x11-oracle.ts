@@ -27,14 +27,22 @@ interface StagesExports {
   memory: WebAssembly.Memory;
   inPtr(): number;
   outPtr(): number;
+  maxInput(): number;
   stageHash(stage: number, len: number): number;
   _initialize?: () => void;
 }
 
+/** Stage number of the whole chain in x11_stages. */
+export const CHAIN_STAGE = 11;
+
 export interface Stages {
   hash(name: StageName, input: Uint8Array): Uint8Array;
-  /** The raw export, for hostile-argument tests. */
+  /** The whole X11 chain over any length (32 bytes). */
+  x11(input: Uint8Array): Uint8Array;
+  readonly maxInput: number;
+  /** The raw export and the output buffer, for hostile-argument tests. */
   stageHash(stage: number, len: number): number;
+  output(): Uint8Array;
 }
 
 export async function loadStages(): Promise<Stages> {
@@ -44,14 +52,17 @@ export async function loadStages(): Promise<Stages> {
   });
   const ex = instance.exports as unknown as StagesExports;
   ex._initialize?.();
+  const run = (stage: number, input: Uint8Array, outLen: number): Uint8Array => {
+    new Uint8Array(ex.memory.buffer, ex.inPtr(), input.length).set(input);
+    if (ex.stageHash(stage, input.length) !== 1) throw new Error(`stage ${stage} refused ${input.length} bytes`);
+    return new Uint8Array(ex.memory.buffer, ex.outPtr(), outLen).slice();
+  };
   return {
-    hash(name, input) {
-      const stage = STAGE_NAMES.indexOf(name);
-      new Uint8Array(ex.memory.buffer, ex.inPtr(), input.length).set(input);
-      if (ex.stageHash(stage, input.length) !== 1) throw new Error(`stage ${name} refused ${input.length} bytes`);
-      return new Uint8Array(ex.memory.buffer, ex.outPtr(), 64).slice();
-    },
+    hash: (name, input) => run(STAGE_NAMES.indexOf(name), input, 64),
+    x11: (input) => run(CHAIN_STAGE, input, 32),
+    maxInput: ex.maxInput(),
     stageHash: (stage, len) => ex.stageHash(stage, len),
+    output: () => new Uint8Array(ex.memory.buffer, ex.outPtr(), 64).slice(),
   };
 }
 

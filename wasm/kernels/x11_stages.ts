@@ -1,5 +1,7 @@
-// Test entry for the eleven X11 stages: hashes len bytes at inPtr() with one stage, digest (64 bytes)
-// to outPtr(). Stage indices follow the X11 chain order (see STAGE_NAMES in test/pow/x11-oracle.ts).
+// Test entry for the eleven X11 stages: stageHash(stage, len) hashes len bytes at inPtr() with one
+// stage (64-byte digest) or, for stage 11, the whole X11 chain (32 bytes), into outPtr(). Stage
+// numbers follow the chain order: 0 blake, 1 bmw, 2 groestl, 3 skein, 4 jh, 5 keccak, 6 luffa,
+// 7 cubehash, 8 shavite, 9 simd, 10 echo.
 import { blake512 } from '../x11/blake512';
 import { bmw512 } from '../x11/bmw512';
 import { groestl512 } from '../x11/groestl512';
@@ -11,10 +13,11 @@ import { cubehash512 } from '../x11/cubehash512';
 import { shavite512 } from '../x11/shavite512';
 import { simd512 } from '../x11/simd512';
 import { echo512 } from '../x11/echo512';
+import { x11 } from '../x11/chain';
 
-export const MAX_INPUT: usize = 4096;
-const IN: usize = memory.data(MAX_INPUT);
-const OUT: usize = memory.data(64);
+const MAX_INPUT: usize = 4096;
+const IN: usize = memory.data(MAX_INPUT, 16);
+const OUT: usize = memory.data(64, 16);
 
 export function inPtr(): usize {
   return IN;
@@ -24,7 +27,11 @@ export function outPtr(): usize {
   return OUT;
 }
 
-/** Returns 1 after hashing, 0 (and writes nothing) for an unknown stage or a length over MAX_INPUT. */
+export function maxInput(): usize {
+  return MAX_INPUT;
+}
+
+/** Returns 1 after hashing; 0, writing nothing, for an unknown stage or a length over maxInput(). */
 export function stageHash(stage: u32, len: usize): i32 {
   if (len > MAX_INPUT) return 0;
   switch (stage) {
@@ -39,6 +46,7 @@ export function stageHash(stage: u32, len: usize): i32 {
     case 8: shavite512(IN, len, OUT); break;
     case 9: simd512(IN, len, OUT); break;
     case 10: echo512(IN, len, OUT); break;
+    case 11: x11(IN, len, OUT); break;
     default: return 0;
   }
   return 1;

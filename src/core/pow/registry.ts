@@ -36,9 +36,8 @@ const KERNELS: Record<AlgorithmName, { simd: () => Promise<KernelModule>; scalar
     scalar: () => import('./kernels/scrypt_scalar.wasm.generated.js'),
   },
   x11: {
-    // Wired to ./kernels/x11.wasm.generated.js once wasm/kernels/x11.ts lands.
-    simd: () => Promise.reject(new Error('x11 kernel not built')),
-    scalar: () => Promise.reject(new Error('x11 kernel not built')),
+    simd: () => import('./kernels/x11.wasm.generated.js'),
+    scalar: () => import('./kernels/x11.wasm.generated.js'),
   },
 };
 

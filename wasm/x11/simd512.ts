@@ -12,16 +12,8 @@ const IV: usize = memory.data<u32>([
   0x09254899, 0xd699c7bc, 0x9019b6dc, 0x2b9022e4, 0x8fa14956, 0x21bf9bd3, 0xb94d0943, 0x6ffddc22,
 ]);
 
-// The step permutations p^(k): step j of round r uses PERM[(j + r) mod 7]; word i adds tA[p(i)].
-const PERM: usize = memory.data<u8>([
-  1, 0, 3, 2, 5, 4, 7, 6,
-  6, 7, 4, 5, 2, 3, 0, 1,
-  2, 3, 0, 1, 6, 7, 4, 5,
-  3, 2, 1, 0, 7, 6, 5, 4,
-  5, 4, 7, 6, 1, 0, 3, 2,
-  7, 6, 5, 4, 3, 2, 1, 0,
-  4, 5, 6, 7, 0, 1, 2, 3,
-]);
+// The step permutations p^(k) are xor maps, p(i) = i ^ PERM_XOR[k]; step j of round r uses k = (j + r) mod 7.
+const PERM_XOR: usize = memory.data<u8>([1, 6, 2, 3, 5, 7, 4]);
 
 // Rotations (p0, p1, p2, p3) of each round; step j uses (r, s) = (p_(j mod 4), p_((j+1) mod 4)).
 const ROT: usize = memory.data<u8>([3, 23, 17, 27, 28, 19, 22, 7, 29, 9, 15, 5, 4, 13, 10, 25]);
@@ -34,14 +26,21 @@ const GROUP: usize = memory.data<u8>([
   6, 0, 1, 7, 3, 5, 4, 2,
 ]);
 
+// i8x16.swizzle masks moving i32 lane l to lane l ^ k, k = 0..3.
+const LANE_XOR: usize = memory.data<u8>([
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+  4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11,
+  8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7,
+  12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3,
+], 16);
+
 const ALPHA: usize = memory.data(256 * 4); // 41^k mod 257
-const BITREV: usize = memory.data(256);
-const Y: usize = memory.data(256 * 4); // i32 values
-const S: usize = memory.data(128); // A (0..31), B, C, D as u32
-const OLD: usize = memory.data(128);
-const TA: usize = memory.data(32);
-const WORDS: usize = memory.data(32);
-const BLOCK: usize = memory.data(128);
+const TWIDDLE: usize = memory.data(256 * 4, 16); // stage with half h: TWIDDLE[h + k] = 41^(k * 128 / h)
+const BITREV: usize = memory.data(128);
+const Y: usize = memory.data(256 * 4, 16); // i32 values
+const WTAB: usize = memory.data(32 * 8 * 4, 16); // the message words of the 32 steps
+const S: usize = memory.data(128, 16); // A, B, C, D: 8 u32 each
+const BLOCK: usize = memory.data(128, 16);
 let ready = false;
 
 function init(): void {
@@ -50,8 +49,13 @@ function init(): void {
   for (let k: usize = 0; k < 256; k++) {
     store<u32>(ALPHA + (k << 2), a);
     a = (a * 41) % 257;
+  }
+  for (let h: usize = 4; h < 256; h <<= 1) {
+    for (let k: usize = 0; k < h; k++) store<i32>(TWIDDLE + ((h + k) << 2), alpha(k * (128 / h)));
+  }
+  for (let k: u32 = 0; k < 128; k++) {
     let r: u32 = 0;
-    for (let b: u32 = 0; b < 8; b++) r |= ((<u32>k >> b) & 1) << (7 - b);
+    for (let b: u32 = 0; b < 8; b++) r |= ((k >> b) & 1) << (7 - b);
     store<u8>(BITREV + k, <u8>r);
   }
   ready = true;
@@ -60,19 +64,38 @@ function init(): void {
 @inline function alpha(k: usize): i32 { return load<i32>(ALPHA + ((k & 255) << 2)); }
 @inline function y(i: usize): i32 { return load<i32>(Y + (i << 2)); }
 
-// y_i = sum_j x_j alpha^(ij) mod 257 (i = 0..255, x_j = 0 for j >= 128): radix-2 decimation in time.
+// x mod 257 up to sign, without division: 256 = -1 (mod 257). Keeps the butterflies' values small.
+@inline function red(x: v128): v128 { return i32x4.sub(v128.and(x, i32x4.splat(255)), i32x4.shr_s(x, 8)); }
+
+// y_i = sum_j x_j alpha^(ij) mod 257 (i = 0..255, x_j = 0 for j >= 128): radix-2 decimation in time
+// on bit-reversed input, values kept in about [-16, 272] (congruent mod 257) between stages.
 function ntt(m: usize): void {
-  memory.fill(Y, 0, 1024);
-  for (let j: usize = 0; j < 128; j++) store<i32>(Y + (<usize>load<u8>(BITREV + j) << 2), load<u8>(m + j));
-  for (let half: usize = 1; half < 256; half <<= 1) {
-    const step = 128 / half; // twiddle alpha^(k * 256 / (2 * half))
-    for (let i: usize = 0; i < 256; i += half << 1) {
-      for (let k: usize = 0; k < half; k++) {
-        const p = Y + ((i + k) << 2), q = p + (half << 2);
-        const u = load<i32>(p);
-        const v = (load<i32>(q) * alpha(k * step)) % 257;
-        store<i32>(p, (u + v) % 257);
-        store<i32>(q, (u - v + 257) % 257);
+  // x_j (j < 128) lands on the even position bitrev(j); its odd neighbour is 0, so the first stage
+  // (half = 1, twiddle 1) makes both equal x_j.
+  for (let j: usize = 0; j < 128; j++) {
+    const p = Y + (<usize>load<u8>(BITREV + j) << 2);
+    const x = <i32>load<u8>(m + j);
+    store<i32>(p, x, 0);
+    store<i32>(p, x, 4);
+  }
+  // half = 2: (a0, a1, a2, a3) -> (a0 + a2, a1 + 16 a3, a0 - a2, a1 - 16 a3), alpha^64 = 16.
+  const tw2 = i32x4(1, 16, -1, -16);
+  for (let p = Y; p < Y + 1024; p += 16) {
+    const v = v128.load(p);
+    const u = i32x4.shuffle(v, v, 0, 1, 0, 1);
+    const w = i32x4.shuffle(v, v, 2, 3, 2, 3);
+    v128.store(p, red(i32x4.add(u, i32x4.mul(w, tw2))));
+  }
+  // half = 4 .. 128, four butterflies per vector.
+  for (let h: usize = 4; h < 256; h <<= 1) {
+    const tw = TWIDDLE + (h << 2);
+    for (let i: usize = 0; i < 256; i += h << 1) {
+      for (let k: usize = 0; k < h; k += 4) {
+        const p = Y + ((i + k) << 2), q = p + (h << 2);
+        const u = v128.load(p);
+        const t = red(red(i32x4.mul(v128.load(q), v128.load(tw + (k << 2)))));
+        v128.store(p, red(i32x4.add(u, t)));
+        v128.store(q, red(i32x4.sub(u, t)));
       }
     }
   }
@@ -81,61 +104,81 @@ function ntt(m: usize): void {
 // The tweak and the centred lift: y_i += alpha^(255 i) (+ alpha^(253 i) if final), in (-128, 128].
 function tweak(final: bool): void {
   for (let i: usize = 0; i < 256; i++) {
-    let t = y(i) + alpha(255 * i);
+    let t = y(i) + alpha(255 * i) + 257;
     if (final) t += alpha(253 * i);
     t %= 257;
     store<i32>(Y + (i << 2), t <= 128 ? t : t - 257);
   }
 }
 
-// The eight message words of step n (0..31): W_i = low16(l * c) | (h * c) << 16 with c = 185 for rounds
-// 0-1 (l, h = y[16g + 2i], y[16g + 2i + 1]) and c = 233 for rounds 2-3 (l, h = y[16g + 2i + o],
-// y[16g + 2i + o + 128] with o = 0 in round 2 and 1 in round 3).
-function messageWords(n: usize): void {
-  const g = <usize>load<u8>(GROUP + n);
-  const round = n >> 3;
-  const c: i32 = round < 2 ? 185 : 233;
-  const base = 16 * g + (round == 3 ? 1 : 0);
-  const d: usize = round < 2 ? 1 : 128;
-  for (let i: usize = 0; i < 8; i++) {
-    const l = y(base + 2 * i), h = y(base + 2 * i + d);
-    store<u32>(WORDS + (i << 2), (<u32>(l * c) & 0xffff) + (<u32>(h * c) << 16));
+// The message words of all 32 steps: W_i = low16(l * c) + (h * c) << 16 with c = 185 for rounds 0-1
+// (l, h = y[16g + 2i], y[16g + 2i + 1]) and c = 233 for rounds 2-3 (l, h = y[16g + 2i + o],
+// y[16g + 2i + o + 128] with o = 0 in round 2 and 1 in round 3), g = GROUP[step].
+function messageWords(): void {
+  for (let n: usize = 0; n < 32; n++) {
+    const g = <usize>load<u8>(GROUP + n);
+    const round = n >> 3;
+    const c: i32 = round < 2 ? 185 : 233;
+    const base = 16 * g + (round == 3 ? 1 : 0);
+    const d: usize = round < 2 ? 1 : 128;
+    for (let i: usize = 0; i < 8; i++) {
+      const l = y(base + 2 * i), h = y(base + 2 * i + d);
+      store<u32>(WTAB + ((n * 8 + i) << 2), (<u32>(l * c) & 0xffff) + (<u32>(h * c) << 16));
+    }
   }
 }
 
-@inline function reg(r: usize, i: usize): usize { return S + (r << 5) + (i << 2); }
+@inline function rotl4(x: v128, r: i32): v128 { return v128.or(i32x4.shl(x, r), i32x4.shr_u(x, 32 - r)); }
 
-// One step: tA = A <<< r; A_i = (D_i + W_i + f(A_i, B_i, C_i)) <<< s + tA_p(i); D, C, B = C, B, tA.
-function step(w: usize, maj: bool, r: u32, s: u32, perm: usize): void {
-  for (let i: usize = 0; i < 8; i++) store<u32>(TA + (i << 2), rotl<u32>(load<u32>(reg(0, i)), r));
-  for (let i: usize = 0; i < 8; i++) {
-    const a = load<u32>(reg(0, i)), b = load<u32>(reg(1, i)), c = load<u32>(reg(2, i)), d = load<u32>(reg(3, i));
-    const f = maj ? (a & b) | ((a | b) & c) : ((b ^ c) & a) ^ c;
-    const t = d + load<u32>(w + (i << 2)) + f;
-    store<u32>(reg(0, i), rotl<u32>(t, s) + load<u32>(TA + (<usize>load<u8>(perm + i) << 2)));
-    store<u32>(reg(3, i), c);
-    store<u32>(reg(2, i), b);
-    store<u32>(reg(1, i), load<u32>(TA + (i << 2)));
+// The 36 steps (32 message steps, then 4 feed-forward steps whose words are the old chaining value),
+// on the registers as 2 x i32x4 each. A step: tA = A <<< r; A_i = (D_i + W_i + f(A_i, B_i, C_i)) <<< s
+// + tA_(i ^ c); (B, C, D) = (tA, B, C); f = IF(x, y, z) = x ? y : z for steps 0-3 of a round and the
+// feed-forward, MAJ otherwise.
+function steps(old: usize): void {
+  let a0 = v128.load(S, 0), a1 = v128.load(S, 16), b0 = v128.load(S, 32), b1 = v128.load(S, 48);
+  let c0 = v128.load(S, 64), c1 = v128.load(S, 80), d0 = v128.load(S, 96), d1 = v128.load(S, 112);
+  for (let n: usize = 0; n < 36; n++) {
+    const round = n >> 3, j = n & 7;
+    const rot = ROT + (n < 32 ? round : 3) * 4; // the feed-forward reuses round 3's rotations
+    const r = <i32>load<u8>(rot + (j & 3)), s = <i32>load<u8>(rot + ((j + 1) & 3));
+    const c = <usize>load<u8>(PERM_XOR + (j + round) % 7);
+    const w = n < 32 ? WTAB + (n << 5) : old + ((n - 32) << 5);
+    let f0: v128, f1: v128;
+    if (j < 4) {
+      f0 = v128.bitselect(b0, c0, a0);
+      f1 = v128.bitselect(b1, c1, a1);
+    } else {
+      f0 = v128.bitselect(c0, a0, v128.xor(a0, b0));
+      f1 = v128.bitselect(c1, a1, v128.xor(a1, b1));
+    }
+    const t0 = rotl4(a0, r), t1 = rotl4(a1, r);
+    const mask = v128.load(LANE_XOR + ((c & 3) << 4));
+    let p0 = i8x16.swizzle(t0, mask), p1 = i8x16.swizzle(t1, mask);
+    if (c & 4) {
+      const x = p0;
+      p0 = p1;
+      p1 = x;
+    }
+    const n0 = i32x4.add(rotl4(i32x4.add(i32x4.add(d0, v128.load(w, 0)), f0), s), p0);
+    const n1 = i32x4.add(rotl4(i32x4.add(i32x4.add(d1, v128.load(w, 16)), f1), s), p1);
+    d0 = c0; d1 = c1;
+    c0 = b0; c1 = b1;
+    b0 = t0; b1 = t1;
+    a0 = n0; a1 = n1;
   }
+  v128.store(S, a0, 0); v128.store(S, a1, 16); v128.store(S, b0, 32); v128.store(S, b1, 48);
+  v128.store(S, c0, 64); v128.store(S, c1, 80); v128.store(S, d0, 96); v128.store(S, d1, 112);
 }
+
+const OLD: usize = memory.data(128, 16);
 
 function compress(m: usize, final: bool): void {
   ntt(m);
   tweak(final);
+  messageWords();
   memory.copy(OLD, S, 128);
-  for (let i: usize = 0; i < 128; i += 4) store<u32>(S + i, load<u32>(S + i) ^ load<u32>(m + i));
-  for (let round: usize = 0; round < 4; round++) {
-    for (let j: usize = 0; j < 8; j++) {
-      messageWords(round * 8 + j);
-      const r = load<u8>(ROT + round * 4 + (j & 3)), s = load<u8>(ROT + round * 4 + ((j + 1) & 3));
-      step(WORDS, j >= 4, r, s, PERM + ((j + round) % 7) * 8);
-    }
-  }
-  // Feed-forward: four IF steps with the old chaining value as words, rotations of round 3.
-  for (let j: usize = 0; j < 4; j++) {
-    const r = load<u8>(ROT + 12 + j), s = load<u8>(ROT + 12 + ((j + 1) & 3));
-    step(OLD + (j << 5), false, r, s, PERM + ((j + 4) % 7) * 8);
-  }
+  for (let i: usize = 0; i < 128; i += 16) v128.store(S + i, v128.xor(v128.load(S + i), v128.load(m + i)));
+  steps(OLD);
 }
 
 /** SIMD-512 of len bytes at src; writes the 64-byte digest to dst. */

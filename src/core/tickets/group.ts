@@ -2,6 +2,7 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { abytes } from '../util/bytes.js';
 import { InputError } from '../util/errors.js';
+import { FixedBase } from './fixed-base.js';
 
 /**
  * The prime-order group: ristretto255 (RFC 9496) with generator g = the ristretto255 base point.
@@ -20,17 +21,28 @@ export const SCALAR_BYTES = 32;
 export type RandomBytes = (length: number) => Uint8Array;
 
 /**
- * Fixed-base tables: noble keeps a precomputed window table per point object (W = 8 here), so
- * the same object must be reused for every multiplication. g gets its own table-bearing copy.
+ * Fixed-base tables. g, each public key y and each day's z = F(info) are multiplied many times,
+ * so they are marked as fixed bases and get a comb table (fixed-base.ts), built at the first
+ * multiplication. Other points use noble's generic multiplication.
  */
-const WINDOW = 8;
-export const G: Point = withTable(Point.fromBytes(Point.BASE.toBytes()));
+const tables = new WeakMap<Point, FixedBase | null>();
 
-/** Marks `p` for a fixed-base table (built lazily at its first multiplication) and returns it. */
+/** Marks `p` as a fixed base (its table is built at first use) and returns it. */
 export function withTable(p: Point): Point {
-  p.precompute(WINDOW, true);
+  if (!tables.has(p)) tables.set(p, null);
   return p;
 }
+
+function tableOf(p: Point): FixedBase | undefined {
+  const entry = tables.get(p);
+  if (entry === undefined) return undefined;
+  if (entry !== null) return entry;
+  const table = new FixedBase(p);
+  tables.set(p, table);
+  return table;
+}
+
+export const G: Point = withTable(Point.fromBytes(Point.BASE.toBytes()));
 
 export function mod(n: bigint): bigint {
   const r = n % ORDER;
@@ -77,12 +89,16 @@ export function randomScalar(rand: RandomBytes): bigint {
   throw new Error('random source returned zero scalars repeatedly; refusing to continue');
 }
 
-/** g^k for a secret k (noble's constant-shape ladder); k = 0 gives the identity. */
+/** base^k for a secret k in [0, ℓ): a constant sequence of point operations (see fixed-base.ts). */
 export function mulSecret(base: Point, k: bigint): Point {
+  const table = tableOf(base);
+  if (table !== undefined) return table.mul(k, true);
   return k === 0n ? Point.ZERO : base.multiply(k);
 }
 
-/** base^k for a public k (variable time, uses the base's table if it has one). */
+/** base^k for a public k in [0, ℓ) (variable time). */
 export function mulPublic(base: Point, k: bigint): Point {
+  const table = tableOf(base);
+  if (table !== undefined) return table.mul(k, false);
   return base.multiplyUnsafe(k);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAlgorithmName, type AlgorithmName } from '../core/pow/registry.js';
 import { InputError } from '../core/util/errors.js';
+import { buildTicketServices, ticketServiceSettings, type ExchangeSettings, type GatewaySettings } from './gateway/settings.js';
 
 /**
  * The relay's configuration: embedded defaults <- config file (JSON) <- environment (WORKPASS_*)
@@ -56,6 +57,9 @@ export interface RelayConfig {
     readonly sessionsPerConnection: number;
   };
   readonly partners: readonly string[];
+  /** The ticket gateway and the Protocol 2 exchange (src/relay/gateway/settings.ts); null = off. */
+  readonly gateway: GatewaySettings | null;
+  readonly exchange: ExchangeSettings | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -94,6 +98,8 @@ export const DEFAULTS: RelayConfig = {
     sessionsPerConnection: 8,
   },
   partners: [],
+  gateway: null,
+  exchange: null,
   logLevel: 'info',
 };
 
@@ -209,6 +215,7 @@ const SETTINGS: ReadonlyArray<{ path: string; flag?: string; parse: Parse }> = [
   { path: 'limits.sessionsPerConnection', parse: num(1, 1000, true) },
   { path: 'partners', parse: parsePartners },
   { path: 'logLevel', flag: 'log-level', parse: parseLogLevel },
+  ...ticketServiceSettings(parseHostPort),
 ];
 
 /** The flags `workpass relay` accepts for settings (besides --config and --help). */
@@ -311,6 +318,7 @@ function build(values: Map<string, unknown>): RelayConfig {
       sessionsPerConnection: get('limits.sessionsPerConnection', d.limits.sessionsPerConnection),
     },
     partners: get('partners', d.partners),
+    ...buildTicketServices(values),
     logLevel: get('logLevel', d.logLevel),
   };
   if (cfg.minDifficulty > cfg.maxDifficulty) fail('minDifficulty', 'must not exceed maxDifficulty');

@@ -17,6 +17,7 @@ import { TokenBucket } from './limits.js';
 import { Metrics } from './metrics.js';
 import { prometheusText } from './prometheus.js';
 import { Store, toNano } from './store/store.js';
+import { startTicketServices, type TicketServices } from './gateway/services.js';
 import { listenTcp } from './transport/tcp.js';
 import { listenWs } from './transport/ws.js';
 import type { Listener, Peer, PeerHandler } from './transport/peer.js';
@@ -33,6 +34,8 @@ export interface RelayHandle {
   readonly http: Endpoint;
   readonly config: RelayConfig;
   readonly store: Store;
+  /** The ticket gateway and Protocol 2 exchange, when configured. */
+  readonly services: TicketServices;
   stats(): RelayStats;
   descriptor(): Descriptor;
   /** Graceful stop: client.reconnect to every client, listeners closed, store closed. Idempotent. */
@@ -56,7 +59,6 @@ export interface RelayDeps {
   readonly logger?: Logger;
 }
 
-const TICK_MS = 5_000;
 const PRUNE_MS = 10 * 60_000;
 /** Signed sessions (their stored responses) are kept this long for replays of lost replies. */
 const SIGNED_RETENTION_MS = 7 * 86_400_000;
@@ -190,11 +192,22 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     stratum: { host: tcp.host, port: tcp.port, url: formatUrl('stratum+tcp', tcp.host, tcp.port) },
     http: { host: http.host, port: http.port, url: formatUrl('http', http.host, http.port) },
   };
+  let services: TicketServices;
+  try {
+    services = await startTicketServices({
+      store, gateway: config.gateway, exchange: config.exchange, dt: config.dt, ownKeys: () => issuer.ticketKeys(now()),
+      descriptorSecret, descriptorUrl: `${endpoints.http.url}/.well-known/workpass/descriptor.json`, log, now,
+    });
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
 
+  // Housekeeping often enough that an idle timeout is enforced within half its length.
   const tick = setInterval(() => {
     const t = now();
     for (const c of connections) c.tick(t);
-  }, TICK_MS);
+  }, Math.min(5_000, config.limits.idleSeconds * 500));
   tick.unref();
   const pruneOnce = () => {
     try {
@@ -213,6 +226,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     ...endpoints,
     config,
     store,
+    services,
     stats() {
       const t = now();
       const totals = store.totals();
@@ -252,6 +266,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
         // half-done here: tell every client to come back later, let the notices flush, then close.
         for (const c of connections) c.reconnect();
         await new Promise((r) => setTimeout(r, 100));
+        await services.close();
         await cleanup();
         log.info('relay stopped');
       })();

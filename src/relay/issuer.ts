@@ -181,8 +181,8 @@ export class Issuer {
 
   /** ticket.sign: signer step 3 (c = e - d, r = u - cx), credit deducted in the same transaction. */
   sign(token: string, sid: string, eText: string, now: number): SignResult {
-    const row = this.session(token);
     const challenge = decodeChallenge(base64urlToBytes('params[2]', eText));
+    const row = this.session(token);
     let done;
     try {
       done = this.store.completeSigning(sid, row.id, eText, this.price, now, () => {

@@ -137,13 +137,13 @@ export class MinerClient {
   private onMessage(text: string): void {
     const msg = decodeMessage(text);
     if (msg.kind === 'response') {
-      if (typeof msg.id !== 'number') {
+      const w = typeof msg.id === 'number' ? this.waiting.get(msg.id) : undefined;
+      if (w === undefined) {
+        // An answer to nothing we are waiting for (e.g. an error to a malformed line): kept as a notice.
         this.notices.push({ method: 'error', params: msg.error === null ? [] : [...msg.error] });
         return;
       }
-      const w = this.waiting.get(msg.id);
-      if (w === undefined) return;
-      this.waiting.delete(msg.id);
+      this.waiting.delete(msg.id as number);
       if (msg.error !== null) w.reject(new RemoteError((msg.error as RpcErrorTriple)[0], (msg.error as RpcErrorTriple)[1]));
       else w.resolve(msg.result);
       return;

@@ -1,3 +1,4 @@
+import { PublicKey } from '../../core/tickets/index.js';
 import { InputError } from '../../core/util/errors.js';
 
 /**
@@ -5,16 +6,23 @@ import { InputError } from '../../core/util/errors.js';
  * must also be in the verifier's keyring) and syncs spent tickets with it.
  *
  * Config form (JSON), one entry of `exchange.partners`:
- *   { "publicKey": "<partner's Ed25519 exchange key, 64 hex>",
+ *   { "publicKey": "<partner's Ed25519 exchange key (its descriptor key), 64 hex>",
  *     "url": "http://127.0.0.1:9481",          where the partner's exchange endpoint listens
- *     "ticketKeys": ["<key id hex>", ...],      the partner's ticket keys we accept ([] = none)
+ *     "ticketKeys": ["<ticket public key, base64url>", ...],   pinned: the partner's ticket keys
+ *                                               we accept ([] = we take none of its tickets)
  *     "trustLimit": 100,                        stop taking their tickets at this many unpaid
  *     "paymentEvery": 10 }                      PAYMENT_REQUEST every N of their tickets served
  */
+export interface PinnedTicketKey {
+  /** Hex key id, as tickets name their issuer. */
+  readonly keyId: string;
+  readonly publicKey: PublicKey;
+}
+
 export interface PartnerConfig {
   readonly publicKey: string;
   readonly url: string;
-  readonly ticketKeys: readonly string[];
+  readonly ticketKeys: readonly PinnedTicketKey[];
   readonly trustLimit: number;
   readonly paymentEvery: number;
 }
@@ -44,8 +52,8 @@ export function parsePartner(name: string, v: unknown): PartnerConfig {
   }
   if (!Array.isArray(o.ticketKeys) || o.ticketKeys.length > 64) throw new InputError(`${name}.ticketKeys`, 'expected an array of at most 64 key ids');
   const ticketKeys = o.ticketKeys.map((k, i) => {
-    if (typeof k !== 'string' || !/^[0-9a-f]{2,128}$/.test(k)) throw new InputError(`${name}.ticketKeys[${i}]`, 'expected a lower-case hex key id');
-    return k;
+    const publicKey = PublicKey.fromText(k, `${name}.ticketKeys[${i}]`);
+    return { keyId: publicKey.keyIdHex(), publicKey };
   });
   return {
     publicKey: o.publicKey,

@@ -67,7 +67,7 @@ export class Ledger {
     this.#spent = spent;
     this.#partners = new Map(partners.map((p) => [p.publicKey, p]));
     this.#ownIssuer = ownIssuer;
-    for (const p of partners) for (const k of p.ticketKeys) this.#issuerPartner.set(k, p.publicKey);
+    for (const p of partners) for (const k of p.ticketKeys) this.#issuerPartner.set(k.keyId, p.publicKey);
     const insertPartner = db.prepare('INSERT OR IGNORE INTO exchange_partners (partner) VALUES (?)');
     for (const p of partners) insertPartner.run(p.publicKey);
     this.#st = {
@@ -153,10 +153,10 @@ export class Ledger {
     const r = this.#row(partner.publicKey);
     const due = r.served - r.requested;
     if (due < partner.paymentEvery) return;
-    const keys = JSON.stringify(partner.ticketKeys);
+    const keys = JSON.stringify(partner.ticketKeys.map((k) => k.keyId));
     const first = (this.#st.firstUnrequested.get(r.requested_seq, keys) as { seq: number | null }).seq ?? seq;
     const id = (this.#st.nextPaymentId.get(partner.publicKey) as { id: number }).id;
-    this.#st.insertPayment.run(partner.publicKey, 'out', id, partner.ticketKeys[0]!, due, first, seq, now, null);
+    this.#st.insertPayment.run(partner.publicKey, 'out', id, partner.ticketKeys[0]!.keyId, due, first, seq, now, null);
     this.#st.requested.run(due, seq, partner.publicKey);
   }
 

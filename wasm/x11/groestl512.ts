@@ -8,9 +8,8 @@ import { aesInit, gmul, SBOX } from './aes';
 // byte k of T_r[x] is B[k][r] * S(x) = first[(r - k) mod 8] * S(x).
 const T: usize = memory.data(8 * 256 * 8);
 const MIX: usize = memory.data<u8>([2, 2, 3, 4, 5, 3, 5, 7]);
-// ShiftBytes: row r moves left by SHIFT[r] columns (P1024, then Q1024).
-const SHIFT_P: usize = memory.data<u8>([0, 1, 2, 3, 4, 5, 6, 11]);
-const SHIFT_Q: usize = memory.data<u8>([1, 3, 5, 11, 0, 2, 4, 6]);
+// ShiftBytes moves row r left by (0, 1, 2, 3, 4, 5, 6, 11) columns in P1024 and by
+// (1, 3, 5, 11, 0, 2, 4, 6) in Q1024; colP and colQ below spell these shifts out.
 
 const H: usize = memory.data(128);
 const X: usize = memory.data(128);
@@ -35,41 +34,62 @@ function init(): void {
   ready = true;
 }
 
-// One round on 16 columns at src into dst: SubBytes, ShiftBytes and MixBytes through the tables.
+// Byte (row r, column c) of the state at s.
+@inline function at(s: usize, c: usize, r: usize): usize { return <usize>load<u8>(s + ((c & 15) << 3) + r); }
+// The table entry of byte b in row r.
+@inline function t(r: usize, b: usize): u64 { return load<u64>(T + (r << 11) + ((b & 0xff) << 3)); }
+
+// One column j of a P1024 round: AddRoundConstant (row 0 of column c gets (c << 4) ^ round), then
+// SubBytes, ShiftBytes (row r from column j + SHIFT_P[r]) and MixBytes through the tables.
 @inline
-function round(src: usize, dst: usize, shift: usize): void {
-  for (let j: usize = 0; j < 16; j++) {
-    let v: u64 = 0;
-    for (let r: usize = 0; r < 8; r++) {
-      const col = (j + <usize>load<u8>(shift + r)) & 15;
-      const b = <usize>(load<u64>(src + (col << 3)) >> (8 * r)) & 0xff;
-      v ^= load<u64>(T + ((r * 256 + b) << 3));
-    }
-    store<u64>(dst + (j << 3), v);
-  }
+function colP(s: usize, j: usize, k: usize): u64 {
+  return t(0, at(s, j, 0) ^ ((j << 4) ^ k)) ^ t(1, at(s, j + 1, 1)) ^ t(2, at(s, j + 2, 2)) ^ t(3, at(s, j + 3, 3))
+    ^ t(4, at(s, j + 4, 4)) ^ t(5, at(s, j + 5, 5)) ^ t(6, at(s, j + 6, 6)) ^ t(7, at(s, j + 11, 7));
 }
 
-// P1024 in place on s (AddRoundConstant: row 0, column j gets (j << 4) ^ round).
+// One column j of a Q1024 round: every byte ^ 0xff, row 7 of column c also ^ (c << 4) ^ round;
+// ShiftBytes by SHIFT_Q.
+@inline
+function colQ(s: usize, j: usize, k: usize): u64 {
+  return t(0, ~at(s, j + 1, 0)) ^ t(1, ~at(s, j + 3, 1)) ^ t(2, ~at(s, j + 5, 2)) ^ t(3, ~at(s, j + 11, 3))
+    ^ t(4, ~at(s, j, 4)) ^ t(5, ~at(s, j + 2, 5)) ^ t(6, ~at(s, j + 4, 6))
+    ^ t(7, ~at(s, j + 6, 7) ^ ((((j + 6) & 15) << 4) ^ k));
+}
+
+function roundP(s: usize, d: usize, k: usize): void {
+  store<u64>(d, colP(s, 0, k), 0); store<u64>(d, colP(s, 1, k), 8);
+  store<u64>(d, colP(s, 2, k), 16); store<u64>(d, colP(s, 3, k), 24);
+  store<u64>(d, colP(s, 4, k), 32); store<u64>(d, colP(s, 5, k), 40);
+  store<u64>(d, colP(s, 6, k), 48); store<u64>(d, colP(s, 7, k), 56);
+  store<u64>(d, colP(s, 8, k), 64); store<u64>(d, colP(s, 9, k), 72);
+  store<u64>(d, colP(s, 10, k), 80); store<u64>(d, colP(s, 11, k), 88);
+  store<u64>(d, colP(s, 12, k), 96); store<u64>(d, colP(s, 13, k), 104);
+  store<u64>(d, colP(s, 14, k), 112); store<u64>(d, colP(s, 15, k), 120);
+}
+
+function roundQ(s: usize, d: usize, k: usize): void {
+  store<u64>(d, colQ(s, 0, k), 0); store<u64>(d, colQ(s, 1, k), 8);
+  store<u64>(d, colQ(s, 2, k), 16); store<u64>(d, colQ(s, 3, k), 24);
+  store<u64>(d, colQ(s, 4, k), 32); store<u64>(d, colQ(s, 5, k), 40);
+  store<u64>(d, colQ(s, 6, k), 48); store<u64>(d, colQ(s, 7, k), 56);
+  store<u64>(d, colQ(s, 8, k), 64); store<u64>(d, colQ(s, 9, k), 72);
+  store<u64>(d, colQ(s, 10, k), 80); store<u64>(d, colQ(s, 11, k), 88);
+  store<u64>(d, colQ(s, 12, k), 96); store<u64>(d, colQ(s, 13, k), 104);
+  store<u64>(d, colQ(s, 14, k), 112); store<u64>(d, colQ(s, 15, k), 120);
+}
+
+// P1024 in place on s: 14 rounds, alternating between s and Z.
 function permP(s: usize): void {
-  for (let i: u64 = 0; i < 14; i++) {
-    for (let j: u64 = 0; j < 16; j++) {
-      const p = s + <usize>(j << 3);
-      store<u64>(p, load<u64>(p) ^ ((j << 4) ^ i));
-    }
-    round(s, Z, SHIFT_P);
-    memory.copy(s, Z, 128);
+  for (let k: usize = 0; k < 14; k += 2) {
+    roundP(s, Z, k);
+    roundP(Z, s, k + 1);
   }
 }
 
-// Q1024 in place on s (AddRoundConstant: every byte ^ 0xff, row 7, column j also ^ (j << 4) ^ round).
 function permQ(s: usize): void {
-  for (let i: u64 = 0; i < 14; i++) {
-    for (let j: u64 = 0; j < 16; j++) {
-      const p = s + <usize>(j << 3);
-      store<u64>(p, load<u64>(p) ^ ~(((j << 4) ^ i) << 56));
-    }
-    round(s, Z, SHIFT_Q);
-    memory.copy(s, Z, 128);
+  for (let k: usize = 0; k < 14; k += 2) {
+    roundQ(s, Z, k);
+    roundQ(Z, s, k + 1);
   }
 }
 

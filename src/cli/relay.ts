@@ -22,6 +22,9 @@ Settings: defaults <- --config FILE (JSON) <- environment WORKPASS_* <- flags.
   --name NAME              relay name in the descriptor
   --max-connections N
   --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (logs go to stderr)
+  --gateway HOST:PORT      ticket gateway listener (with --backend URL: the web server it fronts)
+  --link-mbit N            gateway link rate for the default Fig. 1 HTB tree (default 10)
+  --exchange HOST:PORT     Protocol 2 endpoint for partner relays (partners: config file)
 `;
 
 export const command: Command = {
@@ -45,6 +48,9 @@ export const command: Command = {
     // Stable lines for scripts and tests: "<name> <url>".
     process.stdout.write(`ws ${relay.ws.url}\nstratum ${relay.stratum.url}\nhttp ${relay.http.url}\n`);
     process.stdout.write(`descriptor ${relay.http.url}/.well-known/workpass/descriptor.json\n`);
+    const { gatewayUrl, exchange } = relay.services;
+    if (gatewayUrl !== null) process.stdout.write(`gateway ${gatewayUrl}\n`);
+    if (exchange !== null) process.stdout.write(`exchange ${exchange.url}\nexchange-key ${exchange.publicKey}\n`);
     process.stdout.write(`ready\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {

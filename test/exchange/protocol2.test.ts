@@ -76,7 +76,7 @@ async function pair(opts: { trustLimit?: number; paymentEvery?: number } = {}) {
   const pk2 = new ExchangeKey(x2).publicKey;
   const ref = { r1: '', r2: '' };
   const r1partner = { publicKey: pk2, ticketKeys: [], trustLimit: 100, paymentEvery: 10 };
-  const r2partner = { publicKey: pk1, ticketKeys: [k1.publicKey.keyIdHex()], trustLimit: opts.trustLimit ?? 100, paymentEvery: opts.paymentEvery ?? 10 };
+  const r2partner = { publicKey: pk1, ticketKeys: [{ keyId: k1.publicKey.keyIdHex(), publicKey: k1.publicKey }], trustLimit: opts.trustLimit ?? 100, paymentEvery: opts.paymentEvery ?? 10 };
   const r1 = await startRelay('r1', d1, r1partner, () => ref.r2);
   const r2 = await startRelay('r2', d2, r2partner, () => ref.r1);
   ref.r1 = r1.url;

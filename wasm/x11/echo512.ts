@@ -6,7 +6,8 @@
 import { aesInit, T0, T1, T2, T3 } from './aes';
 
 const V: usize = memory.data(128);
-const W: usize = memory.data(256);
+const W: usize = memory.data(256, 16);
+const W2: usize = memory.data(256, 16);
 const K: usize = memory.data(16);
 const Y: usize = memory.data(16);
 const BLOCK: usize = memory.data(128);
@@ -27,42 +28,37 @@ function aesRound(x: usize, y: usize, k: usize): void {
   store<u32>(y, y0, 0); store<u32>(y, y1, 4); store<u32>(y, y2, 8); store<u32>(y, y3, 12);
 }
 
-@inline function word(n: usize): usize { return W + (n << 4); }
+// Byte-wise multiplication by 2 in GF(2^8) of all 16 bytes.
+@inline
+function xtime16(x: v128): v128 {
+  return v128.xor(i8x16.shl(x, 1), v128.and(i8x16.shr_s(x, 7), i8x16.splat(0x1b)));
+}
 
-// Multiplication by 2 in GF(2^8) of each byte of a u32.
-@inline function xtime4(x: u32): u32 { return ((x & 0x7f7f7f7f) << 1) ^ (((x & 0x80808080) >> 7) * 27); }
-
-function bigRound(): void {
-  // BIG.SubWords
+// One BIG round from the words at src (destroyed) into dst.
+function bigRound(src: usize, dst: usize): void {
+  // BIG.SubWords: AES round keyed by the counter, then the salt-keyed (null) AES round; counter + 1.
   for (let n: usize = 0; n < 16; n++) {
-    aesRound(word(n), Y, K);
-    aesRound(Y, word(n), 0);
+    const w = src + (n << 4);
+    aesRound(w, Y, K);
+    aesRound(Y, w, 0);
     const lo = load<u64>(K, 0) + 1;
     store<u64>(K, lo, 0);
     if (lo == 0) store<u64>(K, load<u64>(K, 8) + 1, 8);
   }
-  // BIG.ShiftRows: row r of the word matrix turns left by r columns.
-  for (let r: usize = 1; r < 4; r++) {
-    for (let t: usize = 0; t < r; t++) {
-      memory.copy(Y, word(r), 16);
-      memory.copy(word(r), word(r + 4), 16);
-      memory.copy(word(r + 4), word(r + 8), 16);
-      memory.copy(word(r + 8), word(r + 12), 16);
-      memory.copy(word(r + 12), Y, 16);
-    }
-  }
-  // BIG.MixColumns: per column, per byte position, the AES MixColumns matrix circ(2, 3, 1, 1).
-  for (let c: usize = 0; c < 16; c += 4) {
-    for (let i: usize = 0; i < 16; i += 4) {
-      const a = load<u32>(word(c) + i), b = load<u32>(word(c + 1) + i);
-      const cc = load<u32>(word(c + 2) + i), d = load<u32>(word(c + 3) + i);
-      const ab = a ^ b, bc = b ^ cc, cd = cc ^ d;
-      const abx = xtime4(ab), bcx = xtime4(bc), cdx = xtime4(cd);
-      store<u32>(word(c) + i, abx ^ bc ^ d);
-      store<u32>(word(c + 1) + i, bcx ^ a ^ cd);
-      store<u32>(word(c + 2) + i, cdx ^ ab ^ d);
-      store<u32>(word(c + 3) + i, abx ^ bcx ^ cdx ^ ab ^ cc);
-    }
+  // BIG.ShiftRows (row r of the word matrix turns left by r columns: column c takes row r from column
+  // c + r) fused with BIG.MixColumns (AES MixColumns circ(2, 3, 1, 1) across the column's four words).
+  for (let c: usize = 0; c < 4; c++) {
+    const a = v128.load(src + ((c << 2) << 4));
+    const b = v128.load(src + (((((c + 1) & 3) << 2) + 1) << 4));
+    const cc = v128.load(src + (((((c + 2) & 3) << 2) + 2) << 4));
+    const d = v128.load(src + (((((c + 3) & 3) << 2) + 3) << 4));
+    const ab = v128.xor(a, b), bc = v128.xor(b, cc), cd = v128.xor(cc, d);
+    const abx = xtime16(ab), bcx = xtime16(bc), cdx = xtime16(cd);
+    const out = dst + ((c << 2) << 4);
+    v128.store(out, v128.xor(v128.xor(abx, bc), d), 0);
+    v128.store(out, v128.xor(v128.xor(bcx, a), cd), 16);
+    v128.store(out, v128.xor(v128.xor(cdx, ab), d), 32);
+    v128.store(out, v128.xor(v128.xor(v128.xor(abx, bcx), v128.xor(cdx, ab)), cc), 48);
   }
 }
 
@@ -72,7 +68,10 @@ function compress(m: usize, c: u64): void {
   memory.copy(W + 128, m, 128);
   store<u64>(K, c, 0);
   store<u64>(K, 0, 8);
-  for (let r = 0; r < 10; r++) bigRound();
+  for (let r = 0; r < 10; r += 2) {
+    bigRound(W, W2);
+    bigRound(W2, W);
+  }
   for (let i: usize = 0; i < 128; i += 8) {
     store<u64>(V + i, load<u64>(V + i) ^ load<u64>(m + i) ^ load<u64>(W + i) ^ load<u64>(W + 128 + i));
   }

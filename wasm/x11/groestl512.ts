@@ -40,7 +40,7 @@ function init(): void {
 @inline function t(r: usize, b: usize): u64 { return load<u64>(T + (r << 11) + ((b & 0xff) << 3)); }
 
 // One column j of a P1024 round: AddRoundConstant (row 0 of column c gets (c << 4) ^ round), then
-// SubBytes, ShiftBytes (row r from column j + SHIFT_P[r]) and MixBytes through the tables.
+// SubBytes, ShiftBytes (row r from column j + its P shift) and MixBytes through the tables.
 @inline
 function colP(s: usize, j: usize, k: usize): u64 {
   return t(0, at(s, j, 0) ^ ((j << 4) ^ k)) ^ t(1, at(s, j + 1, 1)) ^ t(2, at(s, j + 2, 2)) ^ t(3, at(s, j + 3, 3))
@@ -48,7 +48,7 @@ function colP(s: usize, j: usize, k: usize): u64 {
 }
 
 // One column j of a Q1024 round: every byte ^ 0xff, row 7 of column c also ^ (c << 4) ^ round;
-// ShiftBytes by SHIFT_Q.
+// ShiftBytes by the Q shifts.
 @inline
 function colQ(s: usize, j: usize, k: usize): u64 {
   return t(0, ~at(s, j + 1, 0)) ^ t(1, ~at(s, j + 3, 1)) ^ t(2, ~at(s, j + 5, 2)) ^ t(3, ~at(s, j + 11, 3))

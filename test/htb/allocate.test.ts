@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { allocate, parseHtbTree, type HtbClassSpec } from '../../src/core/htb/index.js';
-import { fig1, linkSharing, sharingHierarchy } from './trees.js';
+import { fig1, linkSharing, nearestFirst, sharingHierarchy } from './trees.js';
 
 function expectRates(got: Map<string, number>, want: Record<string, number>): void {
   for (const [name, rate] of Object.entries(want)) expect(got.get(name), name).toBeCloseTo(rate, 9);
@@ -78,6 +78,15 @@ describe('allocate: the HTB user guide, "Sharing hierarchy" and "Rate ceiling"',
   });
   it("with ceilings, WWW and B idle: A's other traffic stops at its own ceil of 20", () => {
     expectRates(allocate(sharingHierarchy({ '1:10': null, '1:11': 90, '1:12': null }, true)), { '1:11': 20 });
+  });
+});
+
+describe('allocate: borrowing order', () => {
+  it('the nearest ancestor lends first, before a higher-priority leaf elsewhere borrows', () => {
+    expectRates(allocate(nearestFirst()), { a1: 6, b: 4 });
+  });
+  it('a spec or a parsed tree give the same answer', () => {
+    expect(allocate(parseHtbTree(nearestFirst()))).toEqual(allocate(nearestFirst()));
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocate, HtbShaper, parseHtbTree, scaleRates, type HtbClassSpec } from '../../src/core/htb/index.js';
 import { InputError } from '../../src/core/util/errors.js';
-import { fig1, linkSharing, sharingHierarchy } from './trees.js';
+import { fig1, linkSharing, nearestFirst, sharingHierarchy } from './trees.js';
 
 const MBIT = 125_000; // bytes per second in 1 Mbit/s
 
@@ -67,6 +67,9 @@ describe('HtbShaper converges to the allocator (fake clock)', () => {
   });
   it('sharing hierarchy: A lends to its own classes before B', () => {
     expectNear(sharingHierarchy({ '1:10': null, '1:11': 90, '1:12': 90 }), 1000);
+  });
+  it('nearest ancestor first: a1 borrows from A although b has the better prio', () => {
+    expectNear(nearestFirst(), MBIT);
   });
   it('rate ceiling: A stops at 60 and its other traffic at 20', () => {
     expectNear(sharingHierarchy({ '1:10': 90, '1:11': 90, '1:12': null }, true), 1000);

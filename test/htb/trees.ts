@@ -63,3 +63,18 @@ export function sharingHierarchy(d: Demands, ceilings = false): HtbClassSpec {
     ],
   };
 }
+
+/**
+ * Nearest ancestor first, even against prio: a1 (prio 7) sits under A, which has 4 to spare; b
+ * (prio 0) hangs off the root. A lends to a1 before the root lends anything, and then the root
+ * has nothing left for b.
+ */
+export function nearestFirst(): HtbClassSpec {
+  return {
+    name: 'root', rate: 10,
+    children: [
+      { name: 'A', rate: 6, ceil: 10, children: [{ name: 'a1', rate: 2, ceil: 10, prio: 7 }] },
+      { name: 'b', rate: 4, ceil: 10, prio: 0 },
+    ],
+  };
+}

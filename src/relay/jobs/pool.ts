@@ -52,6 +52,7 @@ export class PoolSource implements JobSource {
   private readonly counts = { accepted: 0, rejected: 0, forwarded: 0 };
   private readonly now: () => number;
   private firstReady: (() => void) | undefined;
+  private layoutChanged = false;
 
   constructor(private readonly opts: PoolOptions) {
     this.now = opts.now ?? Date.now;
@@ -184,7 +185,8 @@ export class PoolSource implements JobSource {
       const changed = this.currentLayout !== undefined &&
         (this.currentLayout.prefix !== layout.prefix || this.currentLayout.extranonce2Size !== layout.extranonce2Size);
       this.currentLayout = layout;
-      if (changed) for (const l of this.layoutListeners) l();
+      // Announced once the source is ready again (first notify), so listeners can read layout().
+      if (changed) this.layoutChanged = true;
     } else if (what === 'authorize' && msg.result !== true) {
       this.opts.log.error({ error: msg.error }, 'pool refused our worker credentials');
     }
@@ -219,6 +221,10 @@ export class PoolSource implements JobSource {
       if (this.currentLayout === undefined) return;
       this.state = 'ready';
       this.backoff = this.opts.minBackoffMs ?? 1000;
+      if (this.layoutChanged) {
+        this.layoutChanged = false;
+        for (const l of this.layoutListeners) l();
+      }
       for (const l of this.jobListeners) l(job, clean);
       this.firstReady?.();
       this.firstReady = undefined;

@@ -151,7 +151,7 @@ timer = setInterval(async () => {
     const addon = await browser.addonStatus();
     const accepted = s.shares.accepted - base;
     const rejected = Object.values(s.shares.rejected).reduce((a, n) => a + n, 0);
-    const rate = addon ? formatRate(addon.hashRate) : `~${formatRate(s.hashRate)} (relay estimate)`;
+    const rate = addon ? `${formatRate(addon.hashRate)} (workers busy ${(addon.cpu * 100).toFixed(1)}% of the machine)` : `~${formatRate(s.hashRate)} (relay estimate)`;
     const t = Math.round((Date.now() - started) / 1000);
     process.stdout.write(`[${String(t).padStart(4)}s] hash rate ${rate}  shares accepted ${accepted} rejected ${rejected}  tickets ${s.tickets.issued}\n`);
     if (flags.once && accepted >= 1) {

@@ -22,6 +22,13 @@ export interface MinerDeps {
 
 const HASH_RATE_WINDOW_MS = 5000;
 
+interface ProgressSample {
+  readonly at: number;
+  readonly hashes: number;
+  readonly busyMs: number;
+  readonly wallMs: number;
+}
+
 /**
  * Mining lifecycle: reads the settings, keeps one RelaySession to the active relay while mining is
  * on, reconnects with exponential backoff (with jitter) when the connection fails, and mirrors what
@@ -35,7 +42,7 @@ export class Miner {
   #failures = 0;
   #retry: ReturnType<typeof setTimeout> | null = null;
   #nextOrder: number;
-  #window: { at: number; hashes: number }[] = [];
+  #window: ProgressSample[] = [];
 
   constructor(private readonly deps: MinerDeps) {
     // Order ids start at a random point so reports from an earlier life of this background are ignored.
@@ -51,12 +58,12 @@ export class Miner {
     if (gen !== this.#generation) return;
     if (!s.mining) {
       await this.deps.host.stop();
-      await this.#setStatus({ state: 'idle', error: null, hashRate: 0 });
+      await this.#setStatus({ state: 'idle', error: null, hashRate: 0, cpu: 0 });
       return;
     }
     if (s.activeRelay === null) {
       await this.deps.host.stop();
-      await this.#setStatus({ state: 'no_relay', error: null, hashRate: 0, relay: null });
+      await this.#setStatus({ state: 'no_relay', error: null, hashRate: 0, cpu: 0, relay: null });
       return;
     }
     void this.#connect(gen, s, s.activeRelay);
@@ -107,7 +114,7 @@ export class Miner {
 
   async #fail(gen: number, message: string): Promise<void> {
     await this.deps.host.stop();
-    await this.#setStatus({ state: 'error', error: message, hashRate: 0 });
+    await this.#setStatus({ state: 'error', error: message, hashRate: 0, cpu: 0 });
     if (gen !== this.#generation) return;
     const { base, max } = this.deps.backoffMs ?? { base: 1000, max: 60_000 };
     const delay = Math.min(max, base * 2 ** Math.min(this.#failures, 16)) * (0.5 + uniformFrom(this.deps.random(4)) / 2);
@@ -135,13 +142,18 @@ export class Miner {
         }));
         break;
       case 'progress': {
+        // Each worker reports about once a second; the window sums them over the last few seconds.
         const now = this.deps.now();
-        this.#window.push({ at: now, hashes: e.hashes });
+        this.#window.push({ at: now, hashes: e.hashes, busyMs: e.busyMs, wallMs: e.wallMs });
         this.#window = this.#window.filter((w) => now - w.at <= HASH_RATE_WINDOW_MS);
-        const total = this.#window.reduce((a, w) => a + w.hashes, 0);
-        const span = Math.max(1000, now - (this.#window[0]?.at ?? now) + 1000);
+        const sum = (f: (w: ProgressSample) => number) => this.#window.reduce((a, w) => a + f(w), 0);
+        const span = Math.max(1000, now - this.#window[0]!.at + 1000);
         await this.deps.status.update((s) => ({
-          ...s, hashes: s.hashes + e.hashes, hashRate: (total * 1000) / span, updatedAt: this.#now(),
+          ...s,
+          hashes: s.hashes + e.hashes,
+          hashRate: (sum((w) => w.hashes) * 1000) / span,
+          cpu: Math.min(1, sum((w) => w.busyMs) / (span * this.deps.cores)),
+          updatedAt: this.#now(),
         }));
         break;
       }

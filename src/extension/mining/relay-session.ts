@@ -18,7 +18,7 @@ export type SessionEvent =
   | { readonly type: 'difficulty'; readonly difficulty: number }
   | { readonly type: 'accepted'; readonly difficulty: number }
   | { readonly type: 'rejected'; readonly code: number | null; readonly message: string }
-  | { readonly type: 'progress'; readonly hashes: number }
+  | { readonly type: 'progress'; readonly hashes: number; readonly busyMs: number; readonly wallMs: number }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'closed'; readonly reason: string };
 
@@ -150,7 +150,7 @@ export class RelaySession {
         void this.#submit(ctx, r.nonce);
         break;
       case 'progress':
-        this.deps.onEvent({ type: 'progress', hashes: r.hashes });
+        this.deps.onEvent({ type: 'progress', hashes: r.hashes, busyMs: r.busyMs, wallMs: r.wallMs });
         break;
       case 'exhausted':
         this.#issue();

@@ -12,8 +12,10 @@ export interface MiningStatus {
   readonly relay: string | null;
   readonly algorithm: string | null;
   readonly difficulty: number | null;
-  /** Hashes per second over the last report interval. */
+  /** Hashes per second over the last few seconds. */
   readonly hashRate: number;
+  /** Share of the whole machine the workers kept busy over the last few seconds (0..1). */
+  readonly cpu: number;
   /** Shares this browser session. */
   readonly accepted: number;
   readonly rejected: number;
@@ -28,7 +30,7 @@ const STATES: readonly MiningState[] = ['idle', 'no_relay', 'connecting', 'minin
 export function defaultStatus(): MiningStatus {
   return {
     version: 1, state: 'idle', error: null, relay: null, algorithm: null, difficulty: null,
-    hashRate: 0, accepted: 0, rejected: 0, hashes: 0, updatedAt: 0,
+    hashRate: 0, cpu: 0, accepted: 0, rejected: 0, hashes: 0, updatedAt: 0,
   };
 }
 
@@ -47,10 +49,11 @@ export function parseStatus(raw: unknown): MiningStatus | null {
   if (!isNullableText(s.error) || !isNullableText(s.relay) || !isNullableText(s.algorithm)) return null;
   if (s.difficulty !== null && !(typeof s.difficulty === 'number' && s.difficulty > 0 && Number.isFinite(s.difficulty))) return null;
   if (!(typeof s.hashRate === 'number' && s.hashRate >= 0 && Number.isFinite(s.hashRate))) return null;
+  if (!(typeof s.cpu === 'number' && s.cpu >= 0 && s.cpu <= 1)) return null;
   if (!isCount(s.accepted) || !isCount(s.rejected) || !isCount(s.hashes) || !isCount(s.updatedAt)) return null;
   return {
     version: 1, state: s.state as MiningState, error: s.error, relay: s.relay, algorithm: s.algorithm,
-    difficulty: s.difficulty as number | null, hashRate: s.hashRate, accepted: s.accepted, rejected: s.rejected,
+    difficulty: s.difficulty as number | null, hashRate: s.hashRate, cpu: s.cpu, accepted: s.accepted, rejected: s.rejected,
     hashes: s.hashes, updatedAt: s.updatedAt,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputError } from '../../src/core/util/errors.js';
-import { MAX_CREDENTIALS_LENGTH, formatChallenge, formatCredentials, parseAuthParams, parseCredentials } from '../../src/relay/gateway/auth-scheme.js';
+import { MAX_CREDENTIALS_LENGTH, formatChallenge, formatCredentials, parseAuthParams, parseChallenges, parseCredentials } from '../../src/relay/gateway/auth-scheme.js';
 
 describe('WorkpassTicket credentials', () => {
   it('parses a ticket, a session, and both', () => {
@@ -81,5 +81,33 @@ describe('WorkpassTicket challenge', () => {
     expect(() => formatChallenge({ issuer: 'ab', ticketType: 'a b', maxAge: 1 })).toThrow(InputError);
     expect(() => formatChallenge({ issuer: 'ab', ticketType: 't', maxAge: 0 })).toThrow(InputError);
     expect(() => formatChallenge({ issuer: 'ab', ticketType: 't', maxAge: 1, descriptor: 'a"b' })).toThrow(InputError);
+  });
+});
+
+describe('challenge lists', () => {
+  it('splits several challenges in one header value, quoted commas included', () => {
+    const a = formatChallenge({ issuer: 'aa', ticketType: 'workpass-v1', maxAge: 5, descriptor: 'http://x/a,b' });
+    const b = formatChallenge({ issuer: 'bb', ticketType: 'workpass-v1', maxAge: 5, error: 'ticket_spent' });
+    const list = parseChallenges(`Basic realm="x, y", ${a}, Negotiate abc==, ${b}`);
+    expect(list.map((c) => c.scheme)).toEqual(['Basic', 'WorkpassTicket', 'Negotiate', 'WorkpassTicket']);
+    expect(list[0]!.params.get('realm')).toBe('x, y');
+    expect(list[1]!.params.get('descriptor')).toBe('http://x/a,b');
+    expect(list[3]!.params.get('issuer')).toBe('bb');
+    expect(list[3]!.params.get('error')).toBe('ticket_spent');
+  });
+
+  it('refuses malformed lists with InputError only', () => {
+    expect(() => parseChallenges('issuer="a"')).toThrow(/before any scheme/);
+    expect(() => parseChallenges('WorkpassTicket issuer="a')).toThrow(/unterminated/);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        try {
+          parseChallenges(text);
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -140,6 +140,64 @@ export function parseAuthParams(text: string): Map<string, string> {
   return params;
 }
 
+/**
+ * Parses a `WWW-Authenticate` value (one or more challenges, comma-separated; RFC 9110 section
+ * 11.6.1) into scheme + parameters, for clients. A new challenge starts at an item of the form
+ * `scheme` or `scheme param=value`. Throws InputError on malformed text.
+ */
+export function parseChallenges(header: unknown): Array<{ scheme: string; params: Map<string, string> }> {
+  if (typeof header !== 'string') throw new InputError('www-authenticate', 'expected a string');
+  if (header.length > 8 * MAX_CREDENTIALS_LENGTH) throw new InputError('www-authenticate', 'too long');
+  const items: string[] = [];
+  let cur = '';
+  let quotedRun = false;
+  for (let i = 0; i < header.length; i++) {
+    const c = header[i]!;
+    if (quotedRun && c === '\\') {
+      cur += c + (header[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (c === '"') quotedRun = !quotedRun;
+    if (c === ',' && !quotedRun) {
+      items.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  if (quotedRun) throw new InputError('www-authenticate', 'unterminated quoted value');
+  items.push(cur.trim());
+  const out: Array<{ scheme: string; params: Map<string, string> }> = [];
+  let open: { scheme: string; params: string[] } | undefined;
+  const flush = () => {
+    if (open === undefined) return;
+    const text = open.params.join(', ');
+    if (open.scheme.toLowerCase() === SCHEME.toLowerCase()) out.push({ scheme: open.scheme, params: parseAuthParams(text) });
+    else {
+      // Another scheme's challenge may carry a token68 instead of parameters: keep it unparsed.
+      let params: Map<string, string>;
+      try {
+        params = parseAuthParams(text);
+      } catch {
+        params = new Map();
+      }
+      out.push({ scheme: open.scheme, params });
+    }
+  };
+  for (const item of items) {
+    if (item === '') continue;
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:[ \t]+(.*))?$/s.exec(item);
+    if (m !== null && (m[2] === undefined || !m[2].startsWith('='))) {
+      flush();
+      open = { scheme: m[1]!, params: m[2] === undefined ? [] : [m[2]] };
+    } else {
+      if (open === undefined) throw new InputError('www-authenticate', 'parameter before any scheme');
+      open.params.push(item);
+    }
+  }
+  flush();
+  return out;
+}
+
 function quoted(name: string, value: string): string {
   if (!SAFE_QUOTED_RE.test(value)) throw new InputError(name, 'must be printable ASCII without quotes or backslashes');
   return `"${value}"`;

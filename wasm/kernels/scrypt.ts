@@ -3,8 +3,8 @@
 // PBKDF2-HMAC-SHA256 runs in scalar per lane. ABI: src/core/pow/kernel.ts.
 import { HEADER, TARGET, OUT, setScanResult } from '../lib/abi';
 import { headerMidstate, pbkdf2Expand, pbkdf2Finish, KEYS_SIZE } from '../lib/scrypt_pbkdf2';
-import { xorSalsa8x4 } from '../lib/salsa_x4';
-import { xorSalsa8 } from '../lib/salsa';
+import { xorSalsa8x4 } from '../lib/salsa_x4.generated';
+import { xorSalsa8 } from '../lib/salsa_x1.generated';
 import { hashMeetsTarget } from '../lib/target';
 
 export { headerPtr, targetPtr, outPtr, foundNonce, hashesDone } from '../lib/abi';
@@ -27,7 +27,14 @@ if (memory.size() < needPages) memory.grow(needPages - memory.size());
 /** ROMix (RFC 7914 section 5) with r = 1 on four lanes. */
 function romix4(): void {
   for (let i: u32 = 0; i < N; i++) {
-    memory.copy(V + (<usize>i << 9), XV, 512);
+    // V[i] := X, as 32 vector copies (memory.copy is a call out of the engine's compiled code).
+    const row = V + (<usize>i << 9);
+    for (let w: usize = 0; w < 512; w += 64) {
+      v128.store(row + w, v128.load(XV + w), 0);
+      v128.store(row + w, v128.load(XV + w, 16), 16);
+      v128.store(row + w, v128.load(XV + w, 32), 32);
+      v128.store(row + w, v128.load(XV + w, 48), 48);
+    }
     xorSalsa8x4(XV, XV + 256);
     xorSalsa8x4(XV + 256, XV);
   }
@@ -39,10 +46,10 @@ function romix4(): void {
     const r2 = V + (<usize>(i32x4.extract_lane(x16, 2) & (N - 1)) << 9) + 8;
     const r3 = V + (<usize>(i32x4.extract_lane(x16, 3) & (N - 1)) << 9) + 12;
     for (let w: usize = 0; w < 512; w += 16) {
-      let v = i32x4.splat(load<u32>(r0 + w));
-      v = i32x4.replace_lane(v, 1, load<u32>(r1 + w));
-      v = i32x4.replace_lane(v, 2, load<u32>(r2 + w));
-      v = i32x4.replace_lane(v, 3, load<u32>(r3 + w));
+      let v = v128.load32_zero(r0 + w);
+      v = v128.load32_lane(r1 + w, v, 1);
+      v = v128.load32_lane(r2 + w, v, 2);
+      v = v128.load32_lane(r3 + w, v, 3);
       v128.store(XV + w, v128.xor(v128.load(XV + w), v));
     }
     xorSalsa8x4(XV, XV + 256);

@@ -2,7 +2,7 @@
 // the fallback where SIMD128 is missing. ABI: src/core/pow/kernel.ts.
 import { HEADER, TARGET, OUT, setScanResult } from '../lib/abi';
 import { headerMidstate, pbkdf2Expand, pbkdf2Finish, KEYS_SIZE } from '../lib/scrypt_pbkdf2';
-import { xorSalsa8 } from '../lib/salsa';
+import { xorSalsa8 } from '../lib/salsa_x1.generated';
 import { hashMeetsTarget } from '../lib/target';
 
 export { headerPtr, targetPtr, outPtr, foundNonce, hashesDone } from '../lib/abi';

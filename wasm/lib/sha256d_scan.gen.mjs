@@ -32,6 +32,7 @@ const MODES = {
     add: (x, y) => `i32x4.add(${x}, ${y})`,
     xor: (x, y) => `v128.xor(${x}, ${y})`,
     or: (x, y) => `v128.or(${x}, ${y})`,
+    and: (x, y) => `v128.and(${x}, ${y})`,
     shr: (x, n) => `i32x4.shr_u(${x}, ${n})`,
     shl: (x, n) => `i32x4.shl(${x}, ${n})`,
     // Ch(e,f,g) picks f where e is 1, else g; Maj(a,b,c) is b where a != c, else c (= a).
@@ -44,6 +45,7 @@ const MODES = {
     add: (x, y) => `${x} + ${y}`,
     xor: (x, y) => `${x} ^ ${y}`,
     or: (x, y) => `${x} | ${y}`,
+    and: (x, y) => `${x} & ${y}`,
     shr: (x, n) => `${x} >>> ${n}`,
     shl: (x, n) => `${x} << ${n}`,
     ch: (e, f, g) => `${g} ^ (${e} & (${f} ^ ${g}))`,
@@ -82,6 +84,11 @@ function generate(modeName) {
     if (y === 0) return x;
     return emit(m.xor(ref(x), ref(y)), [x, y]);
   };
+  const and = (x, y) => {
+    if (isConst(x) && isConst(y)) return (x & y) >>> 0;
+    if (x === 0 || y === 0) return 0;
+    return emit(m.and(ref(x), ref(y)), [x, y]);
+  };
   const rotr = (x, k) => (isConst(x) ? rotr32(x, k) : emit(m.or(m.shr(x.name, k), m.shl(x.name, 32 - k)), [x]));
   const shr = (x, k) => (isConst(x) ? x >>> k : emit(m.shr(x.name, k), [x]));
   const S0 = (x) => xor(xor(rotr(x, 2), rotr(x, 13)), rotr(x, 22));
@@ -97,14 +104,19 @@ function generate(modeName) {
     return emit(m.maj(ref(a), ref(b), ref(c)), [a, b, c]);
   };
 
-  /** FIPS 180-4 6.2.2: the schedule then `rounds` rounds from `state`; returns the working variables. */
+  /** FIPS 180-4 6.2.2: `rounds` rounds (with their schedule words) from `state`; returns the working variables. */
   function compress(state, w16, rounds) {
     const w = w16.slice();
-    for (let t = 16; t < rounds; t++) w[t] = add(s1(w[t - 2]), w[t - 7], s0(w[t - 15]), w[t - 16]);
     let [a, b, c, d, e, f, g, h] = state;
+    // Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), and this round's b ^ c is the previous round's a ^ b.
+    let bc = xor(b, c);
     for (let t = 0; t < rounds; t++) {
+      // Each schedule word is made just before its round, which keeps few words live at once.
+      if (t >= 16) w[t] = add(s1(w[t - 2]), w[t - 7], s0(w[t - 15]), w[t - 16]);
       const t1 = add(h, S1(e), ch(e, f, g), K[t], w[t]);
-      const t2 = add(S0(a), maj(a, b, c));
+      const ab = xor(a, b);
+      const t2 = add(S0(a), xor(b, and(ab, bc)));
+      bc = ab;
       [h, g, f, e, d, c, b, a] = [g, f, e, add(d, t1), c, b, a, add(t1, t2)];
     }
     return [a, b, c, d, e, f, g, h];

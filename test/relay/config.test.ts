@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, resolveConfig } from '../../src/relay/config.js';
+import { InputError } from '../../src/core/util/errors.js';
+
+const file = (o: unknown) => ({ path: 'relay.json', text: JSON.stringify(o) });
+
+describe('relay config', () => {
+  it('uses the embedded defaults', () => {
+    const c = resolveConfig({});
+    expect(c.ws).toEqual({ host: '127.0.0.1', port: 9433 });
+    expect(c.stratum).toEqual({ host: '127.0.0.1', port: 9333 });
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 9480 });
+    expect(c.dataDir).toBe('./.workpass/relay');
+    expect(c.algo).toBe('sha256d');
+    expect(c.pool).toBeNull();
+    expect(c.difficulty).toBe(DEFAULTS.difficulty);
+  });
+
+  it('layers defaults <- file <- environment <- flags', () => {
+    const c = resolveConfig({
+      file: file({ ws: '0.0.0.0:1', difficulty: 0.5, limits: { idleSeconds: 30 }, solo: { nbits: '207fffff' } }),
+      env: { WORKPASS_WS: '127.0.0.1:2', WORKPASS_DIFFICULTY: '0.25', WORKPASS_LIMITS_MAX_CONNECTIONS: '77', UNRELATED: 'x' },
+      flags: new Map([['ws', '[::1]:3']]),
+    });
+    expect(c.ws).toEqual({ host: '::1', port: 3 });
+    expect(c.difficulty).toBe(0.25);
+    expect(c.limits.idleSeconds).toBe(30);
+    expect(c.limits.maxConnections).toBe(77);
+    expect(c.solo.nbits).toBe(0x207fffff);
+  });
+
+  it('reads the pool settings', () => {
+    const c = resolveConfig({ flags: new Map([['pool', 'stratum+tcp://pool.example:3333'], ['pool-user', 'me.worker'], ['pool-pass', 'x']]) });
+    expect(c.pool).toEqual({ url: 'stratum+tcp://pool.example:3333', host: 'pool.example', port: 3333, user: 'me.worker', pass: 'x' });
+  });
+
+  const bad: Array<[string, Parameters<typeof resolveConfig>[0], RegExp]> = [
+    ['unknown file key', { file: file({ colour: 'red' }) }, /config file key 'colour': unknown key/],
+    ['unknown nested key', { file: file({ limits: { speed: 1 } }) }, /'limits.speed': unknown key/],
+    ['bad JSON', { file: { path: 'r.json', text: '{' } }, /not valid JSON/],
+    ['bad port', { flags: new Map([['ws', '127.0.0.1:70000']]) }, /--ws: bad port 70000/],
+    ['no port', { env: { WORKPASS_HTTP: 'localhost' } }, /environment WORKPASS_HTTP: expected HOST:PORT/],
+    ['bad algo', { flags: new Map([['algo', 'md5']]) }, /unknown algorithm/],
+    ['bad difficulty', { flags: new Map([['difficulty', '-1']]) }, /--difficulty/],
+    ['missing pool URL', { flags: new Map([['pool-user', 'me']]) }, /pool URL is missing/],
+    ['bad pool URL', { flags: new Map([['pool', 'http://pool:1']]) }, /stratum\+tcp/],
+    ['unknown flag', { flags: new Map([['colour', 'red']]) }, /--colour: unknown option/],
+    ['difficulty outside range', { file: file({ difficulty: 5, maxDifficulty: 1 }) }, /difficulty/],
+  ];
+  it.each(bad)('refuses %s with a clear error', (_name, inputs, message) => {
+    expect(() => resolveConfig(inputs)).toThrow(InputError);
+    expect(() => resolveConfig(inputs)).toThrow(message);
+  });
+});
+
+describe('workpass relay CLI', () => {
+  const runner = fileURLToPath(new URL('./fixtures/run-relay.ts', import.meta.url));
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', runner, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+
+  it('exits 2 with a clear message on bad settings', () => {
+    const r = run(['--ws', 'nonsense']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--ws: expected HOST:PORT/);
+    const e = run([], { WORKPASS_STRATUM: '127.0.0.1:99999' });
+    expect(e.status).toBe(2);
+    expect(e.stderr).toMatch(/WORKPASS_STRATUM: bad port/);
+    expect(run(['--config', '/nonexistent/relay.json']).status).toBe(2);
+    expect(run(['--pool-user', 'u']).stderr).toMatch(/pool URL is missing/);
+    expect(run(['--bogus']).status).toBe(2);
+  });
+
+  it('prints its help', () => {
+    const r = run(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--stratum HOST:PORT/);
+  });
+});

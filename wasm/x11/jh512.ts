@@ -51,87 +51,78 @@ const RC: usize = memory.data<u64>([
 ]);
 
 const IV: usize = memory.data(128);
-const X: usize = memory.data(128);
+const X: usize = memory.data(128, 16);
 const BLOCK: usize = memory.data(64);
 let ready = false;
 
-@inline function swap1(x: u64): u64 { return ((x & 0x5555555555555555) << 1) | ((x & 0xaaaaaaaaaaaaaaaa) >> 1); }
-@inline function swap2(x: u64): u64 { return ((x & 0x3333333333333333) << 2) | ((x & 0xcccccccccccccccc) >> 2); }
-@inline function swap4(x: u64): u64 { return ((x & 0x0f0f0f0f0f0f0f0f) << 4) | ((x & 0xf0f0f0f0f0f0f0f0) >> 4); }
-@inline function swap8(x: u64): u64 { return ((x & 0x00ff00ff00ff00ff) << 8) | ((x & 0xff00ff00ff00ff00) >> 8); }
-@inline function swap16(x: u64): u64 { return ((x & 0x0000ffff0000ffff) << 16) | ((x & 0xffff0000ffff0000) >> 16); }
-@inline function swap32(x: u64): u64 { return rotl<u64>(x, 32); }
-
-// Word x_i, half k, as a byte offset in X.
-@inline function w(i: usize, k: usize): usize { return X + (i << 4) + (k << 3); }
-
-// The bitsliced S-box pair S0/S1 on four words selected by the round-constant bits c.
-@inline
-function sbox(p0: usize, p1: usize, p2: usize, p3: usize, c: u64): void {
-  let m0 = load<u64>(p0), m1 = load<u64>(p1), m2 = load<u64>(p2), m3 = load<u64>(p3);
-  m3 = ~m3;
-  m0 ^= ~m2 & c;
-  const t = c ^ (m0 & m1);
-  m0 ^= m2 & m3;
-  m3 ^= ~m1 & m2;
-  m1 ^= m0 & m2;
-  m2 ^= m0 & ~m3;
-  m0 ^= m1 | m3;
-  m3 ^= m1 & m2;
-  m1 ^= t & m0;
-  m2 ^= t;
-  store<u64>(p0, m0); store<u64>(p1, m1); store<u64>(p2, m2); store<u64>(p3, m3);
+// The swap layers on both 64-bit halves of a 128-bit word: SWAPk exchanges adjacent k-bit groups;
+// SWAP64 exchanges the halves.
+@inline function swapBits(x: v128, m: u64, k: i32): v128 {
+  const mask = i64x2.splat(m);
+  return v128.or(i64x2.shl(v128.and(x, mask), k), i64x2.shr_u(v128.andnot(x, mask), k));
 }
-
-// The linear map L (the MDS code over GF(2^4)) on the even words (a) and odd words (b), half k.
-@inline
-function linear(k: usize): void {
-  let a0 = load<u64>(w(0, k)), a1 = load<u64>(w(2, k)), a2 = load<u64>(w(4, k)), a3 = load<u64>(w(6, k));
-  let b0 = load<u64>(w(1, k)), b1 = load<u64>(w(3, k)), b2 = load<u64>(w(5, k)), b3 = load<u64>(w(7, k));
-  b0 ^= a1;
-  b1 ^= a2;
-  b2 ^= a3 ^ a0;
-  b3 ^= a0;
-  a0 ^= b1;
-  a1 ^= b2;
-  a2 ^= b3 ^ b0;
-  a3 ^= b0;
-  store<u64>(w(0, k), a0); store<u64>(w(2, k), a1); store<u64>(w(4, k), a2); store<u64>(w(6, k), a3);
-  store<u64>(w(1, k), b0); store<u64>(w(3, k), b1); store<u64>(w(5, k), b2); store<u64>(w(7, k), b3);
-}
-
-// E8: 42 rounds of S-boxes, L and the swap layer (round r uses SWAP_(2^(r mod 7)) on the odd words).
-function e8(): void {
-  for (let r: usize = 0; r < 42; r++) {
-    const c = RC + (r << 5);
-    for (let k: usize = 0; k < 2; k++) {
-      sbox(w(0, k), w(2, k), w(4, k), w(6, k), load<u64>(c + (k << 3)));
-      sbox(w(1, k), w(3, k), w(5, k), w(7, k), load<u64>(c + ((k + 2) << 3)));
-      linear(k);
-    }
-    const kind = r % 7;
-    for (let i: usize = 1; i < 8; i += 2) {
-      if (kind == 6) {
-        const t = load<u64>(w(i, 0));
-        store<u64>(w(i, 0), load<u64>(w(i, 1)));
-        store<u64>(w(i, 1), t);
-        continue;
-      }
-      for (let k: usize = 0; k < 2; k++) {
-        const x = load<u64>(w(i, k));
-        let y: u64;
-        switch (<i32>kind) {
-          case 0: y = swap1(x); break;
-          case 1: y = swap2(x); break;
-          case 2: y = swap4(x); break;
-          case 3: y = swap8(x); break;
-          case 4: y = swap16(x); break;
-          default: y = swap32(x);
-        }
-        store<u64>(w(i, k), y);
-      }
-    }
+@inline function swap(x: v128, kind: usize): v128 {
+  switch (<i32>kind) {
+    case 0: return swapBits(x, 0x5555555555555555, 1);
+    case 1: return swapBits(x, 0x3333333333333333, 2);
+    case 2: return swapBits(x, 0x0f0f0f0f0f0f0f0f, 4);
+    case 3: return swapBits(x, 0x00ff00ff00ff00ff, 8);
+    case 4: return swapBits(x, 0x0000ffff0000ffff, 16);
+    case 5: return swapBits(x, 0x00000000ffffffff, 32);
+    default: return i64x2.shuffle(x, x, 1, 0);
   }
+}
+
+// E8 on the state at X: 42 rounds of the bitsliced S-boxes (S0/S1 chosen per bit by the round
+// constant; the even words x0, x2, x4, x6 take constant words 0-1, the odd words 2-3), the linear map
+// L (the MDS code over GF(2^4)) and the swap layer SWAP_(2^(r mod 7)) on the odd words.
+// Each 128-bit word x_i is one v128.
+function e8(): void {
+  let x0 = v128.load(X, 0), x1 = v128.load(X, 16), x2 = v128.load(X, 32), x3 = v128.load(X, 48);
+  let x4 = v128.load(X, 64), x5 = v128.load(X, 80), x6 = v128.load(X, 96), x7 = v128.load(X, 112);
+  for (let r: usize = 0; r < 42; r++) {
+    const ce = v128.load(RC + (r << 5)), co = v128.load(RC + (r << 5) + 16);
+    // S-boxes on (x0, x2, x4, x6) with ce
+    x6 = v128.not(x6);
+    x0 = v128.xor(x0, v128.andnot(ce, x4));
+    let t = v128.xor(ce, v128.and(x0, x2));
+    x0 = v128.xor(x0, v128.and(x4, x6));
+    x6 = v128.xor(x6, v128.andnot(x4, x2));
+    x2 = v128.xor(x2, v128.and(x0, x4));
+    x4 = v128.xor(x4, v128.andnot(x0, x6));
+    x0 = v128.xor(x0, v128.or(x2, x6));
+    x6 = v128.xor(x6, v128.and(x2, x4));
+    x2 = v128.xor(x2, v128.and(t, x0));
+    x4 = v128.xor(x4, t);
+    // S-boxes on (x1, x3, x5, x7) with co
+    x7 = v128.not(x7);
+    x1 = v128.xor(x1, v128.andnot(co, x5));
+    t = v128.xor(co, v128.and(x1, x3));
+    x1 = v128.xor(x1, v128.and(x5, x7));
+    x7 = v128.xor(x7, v128.andnot(x5, x3));
+    x3 = v128.xor(x3, v128.and(x1, x5));
+    x5 = v128.xor(x5, v128.andnot(x1, x7));
+    x1 = v128.xor(x1, v128.or(x3, x7));
+    x7 = v128.xor(x7, v128.and(x3, x5));
+    x3 = v128.xor(x3, v128.and(t, x1));
+    x5 = v128.xor(x5, t);
+    // L: (a0..a3) = (x0, x2, x4, x6), (b0..b3) = (x1, x3, x5, x7)
+    x1 = v128.xor(x1, x2);
+    x3 = v128.xor(x3, x4);
+    x5 = v128.xor(x5, v128.xor(x6, x0));
+    x7 = v128.xor(x7, x0);
+    x0 = v128.xor(x0, x3);
+    x2 = v128.xor(x2, x5);
+    x4 = v128.xor(x4, v128.xor(x7, x1));
+    x6 = v128.xor(x6, x1);
+    const kind = r % 7;
+    x1 = swap(x1, kind);
+    x3 = swap(x3, kind);
+    x5 = swap(x5, kind);
+    x7 = swap(x7, kind);
+  }
+  v128.store(X, x0, 0); v128.store(X, x1, 16); v128.store(X, x2, 32); v128.store(X, x3, 48);
+  v128.store(X, x4, 64); v128.store(X, x5, 80); v128.store(X, x6, 96); v128.store(X, x7, 112);
 }
 
 // F8 on the 64-byte block m.

@@ -37,6 +37,9 @@ const LANE_XOR: usize = memory.data<u8>([
 const ALPHA: usize = memory.data(256 * 4); // 41^k mod 257
 const TWIDDLE: usize = memory.data(256 * 4, 16); // stage with half h: TWIDDLE[h + k] = 41^(k * 128 / h)
 const BITREV: usize = memory.data(128);
+// The tweak per position: alpha^(255 i) for ordinary blocks, alpha^(255 i) + alpha^(253 i) for the final one.
+const YOFF: usize = memory.data(256 * 4, 16);
+const YOFF_FINAL: usize = memory.data(256 * 4, 16);
 const Y: usize = memory.data(256 * 4, 16); // i32 values
 const WTAB: usize = memory.data(32 * 8 * 4, 16); // the message words of the 32 steps
 const S: usize = memory.data(128, 16); // A, B, C, D: 8 u32 each
@@ -53,6 +56,10 @@ function init(): void {
   for (let h: usize = 4; h < 256; h <<= 1) {
     for (let k: usize = 0; k < h; k++) store<i32>(TWIDDLE + ((h + k) << 2), alpha(k * (128 / h)));
   }
+  for (let i: usize = 0; i < 256; i++) {
+    store<i32>(YOFF + (i << 2), alpha(255 * i));
+    store<i32>(YOFF_FINAL + (i << 2), alpha(255 * i) + alpha(253 * i));
+  }
   for (let k: u32 = 0; k < 128; k++) {
     let r: u32 = 0;
     for (let b: u32 = 0; b < 8; b++) r |= ((k >> b) & 1) << (7 - b);
@@ -62,13 +69,14 @@ function init(): void {
 }
 
 @inline function alpha(k: usize): i32 { return load<i32>(ALPHA + ((k & 255) << 2)); }
-@inline function y(i: usize): i32 { return load<i32>(Y + (i << 2)); }
 
 // x mod 257 up to sign, without division: 256 = -1 (mod 257). Keeps the butterflies' values small.
 @inline function red(x: v128): v128 { return i32x4.sub(v128.and(x, i32x4.splat(255)), i32x4.shr_s(x, 8)); }
 
 // y_i = sum_j x_j alpha^(ij) mod 257 (i = 0..255, x_j = 0 for j >= 128): radix-2 decimation in time
-// on bit-reversed input, values kept in about [-16, 272] (congruent mod 257) between stages.
+// on bit-reversed input. Values are only congruent mod 257: after the second stage they lie in
+// [-16, 271]; each later stage adds a product reduced twice to [-8, 263], so they stay within +-1849
+// and every product within +-473344, far from i32 overflow. tweak() reduces them.
 function ntt(m: usize): void {
   // x_j (j < 128) lands on the even position bitrev(j); its odd neighbour is 0, so the first stage
   // (half = 1, twiddle 1) makes both equal x_j.
@@ -94,36 +102,54 @@ function ntt(m: usize): void {
         const p = Y + ((i + k) << 2), q = p + (h << 2);
         const u = v128.load(p);
         const t = red(red(i32x4.mul(v128.load(q), v128.load(tw + (k << 2)))));
-        v128.store(p, red(i32x4.add(u, t)));
-        v128.store(q, red(i32x4.sub(u, t)));
+        v128.store(p, i32x4.add(u, t));
+        v128.store(q, i32x4.sub(u, t));
       }
     }
   }
 }
 
-// The tweak and the centred lift: y_i += alpha^(255 i) (+ alpha^(253 i) if final), in (-128, 128].
+// The tweak and the centred lift: y_i += alpha^(255 i) (+ alpha^(253 i) if final), reduced to the
+// representative in (-128, 128].
 function tweak(final: bool): void {
-  for (let i: usize = 0; i < 256; i++) {
-    let t = y(i) + alpha(255 * i) + 257;
-    if (final) t += alpha(253 * i);
-    t %= 257;
-    store<i32>(Y + (i << 2), t <= 128 ? t : t - 257);
+  const off = final ? YOFF_FINAL : YOFF;
+  const p257 = i32x4.splat(257), half = i32x4.splat(128);
+  for (let i: usize = 0; i < 1024; i += 16) {
+    let t = red(red(i32x4.add(v128.load(Y + i), v128.load(off + i)))); // congruent, in [-1, 256]
+    t = i32x4.add(t, v128.and(i32x4.shr_s(t, 31), p257)); // [0, 256]
+    t = i32x4.sub(t, v128.and(i32x4.gt_s(t, half), p257)); // (-128, 128]
+    v128.store(Y + i, t);
   }
+}
+
+// Two words of the inner code from four lanes of l and h: low16(l * c) + (h * c) << 16.
+@inline
+function inner(l: v128, h: v128, c: v128): v128 {
+  return i32x4.add(v128.and(i32x4.mul(l, c), i32x4.splat(0xffff)), i32x4.shl(i32x4.mul(h, c), 16));
+}
+
+// The even (odd = false) or odd lanes of the eight i32 at p.
+@inline
+function pick(p: usize, odd: bool): v128 {
+  const a = v128.load(p, 0), b = v128.load(p, 16);
+  return odd ? i32x4.shuffle(a, b, 1, 3, 5, 7) : i32x4.shuffle(a, b, 0, 2, 4, 6);
 }
 
 // The message words of all 32 steps: W_i = low16(l * c) + (h * c) << 16 with c = 185 for rounds 0-1
 // (l, h = y[16g + 2i], y[16g + 2i + 1]) and c = 233 for rounds 2-3 (l, h = y[16g + 2i + o],
 // y[16g + 2i + o + 128] with o = 0 in round 2 and 1 in round 3), g = GROUP[step].
 function messageWords(): void {
+  const c185 = i32x4.splat(185), c233 = i32x4.splat(233);
   for (let n: usize = 0; n < 32; n++) {
-    const g = <usize>load<u8>(GROUP + n);
-    const round = n >> 3;
-    const c: i32 = round < 2 ? 185 : 233;
-    const base = 16 * g + (round == 3 ? 1 : 0);
-    const d: usize = round < 2 ? 1 : 128;
-    for (let i: usize = 0; i < 8; i++) {
-      const l = y(base + 2 * i), h = y(base + 2 * i + d);
-      store<u32>(WTAB + ((n * 8 + i) << 2), (<u32>(l * c) & 0xffff) + (<u32>(h * c) << 16));
+    const p = Y + (<usize>load<u8>(GROUP + n) << 6);
+    const w = WTAB + (n << 5);
+    if (n < 16) {
+      v128.store(w, inner(pick(p, false), pick(p, true), c185), 0);
+      v128.store(w, inner(pick(p + 32, false), pick(p + 32, true), c185), 16);
+    } else {
+      const odd = n >= 24;
+      v128.store(w, inner(pick(p, odd), pick(p + 512, odd), c233), 0);
+      v128.store(w, inner(pick(p + 32, odd), pick(p + 544, odd), c233), 16);
     }
   }
 }

@@ -62,6 +62,18 @@ describe('X11 stages: cross-checked against @dashevo/x11-hash-js', () => {
     });
   }
 
+  it('extreme inputs (all 0x00, all 0xff) of 64, 80 and 128 bytes', () => {
+    for (const name of STAGE_NAMES) {
+      for (const len of [64, 80, 128]) {
+        for (const fill of [0x00, 0xff]) {
+          const m = new Uint8Array(len).fill(fill);
+          if (!oracleCovers(name, len)) continue;
+          expect(hex(stages.hash(name, m)), `${name} ${len} x ${fill}`).toBe(hex(oracleStage(name, m)));
+        }
+      }
+    }
+  });
+
   it('a one-bit change in the input changes every stage output', () => {
     const m = seededBytes(99, 64);
     const flipped = m.slice();

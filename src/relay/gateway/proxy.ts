@@ -24,8 +24,13 @@ function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[]): Outgoi
   return out;
 }
 
-/** Bytes per paced write. */
-export const WRITE_SIZE = 4096;
+/**
+ * Bytes per paced write for a class whose ceil is `ceilBytesPerSecond`: about 4 ms of it, within
+ * [4 KiB, 64 KiB]. Small pieces keep slow classes smooth; fast ones need fewer scheduler calls.
+ */
+export function writeSize(ceilBytesPerSecond: number): number {
+  return Math.max(4096, Math.min(65_536, Math.floor(ceilBytesPerSecond * 0.004)));
+}
 
 export interface Backend {
   readonly url: URL;
@@ -49,7 +54,7 @@ export async function forward(
   res: ServerResponse,
   pacer: HtbPacer,
   cls: string,
-  opts: { dropRequest: readonly string[]; requestHeaders: OutgoingHttpHeaders; responseHeaders: OutgoingHttpHeaders },
+  opts: { writeSize: number; dropRequest: readonly string[]; requestHeaders: OutgoingHttpHeaders; responseHeaders: OutgoingHttpHeaders },
 ): Promise<void> {
   const abort = new AbortController();
   // Each queued piece listens on the signal until it is released (a chunk is up to 16 pieces).
@@ -79,12 +84,12 @@ export async function forward(
   try {
     res.writeHead(upstream.statusCode ?? 502, { ...endToEnd(upstream.headers, []), ...opts.responseHeaders });
     for await (const chunk of upstream as AsyncIterable<Buffer>) {
-      // Small writes keep a slow class's bytes flowing smoothly instead of in 64 KiB lumps, and
+      // Pieces of writeSize keep a slow class's bytes flowing smoothly instead of in lumps, and
       // queueing all of a chunk's pieces at once shows the scheduler this flow's real backlog
       // (one piece at a time would leave the class idle between writes, lending its share away).
       const pieces: Array<{ bytes: Buffer; ready: Promise<void> }> = [];
-      for (let off = 0; off < chunk.length; off += WRITE_SIZE) {
-        const bytes = chunk.subarray(off, off + WRITE_SIZE);
+      for (let off = 0; off < chunk.length; off += opts.writeSize) {
+        const bytes = chunk.subarray(off, off + opts.writeSize);
         const ready = pacer.send(cls, bytes.length, abort.signal);
         ready.catch(() => undefined);
         pieces.push({ bytes, ready });

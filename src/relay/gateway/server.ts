@@ -4,7 +4,7 @@ import { HtbPacer, type Clock } from '../../core/htb/index.js';
 import { InputError } from '../../core/util/errors.js';
 import { formatChallenge, parseCredentials, type ChallengeError, type Credentials } from './auth-scheme.js';
 import type { GatewayClasses } from './classes.js';
-import { backend, forward, type Backend } from './proxy.js';
+import { backend, forward, writeSize, type Backend } from './proxy.js';
 import { RateLimiter } from './rate-limit.js';
 import type { Redeemer } from './redeem.js';
 import type { SessionKey } from './session-token.js';
@@ -86,6 +86,7 @@ class Gateway {
   readonly #redemptions: RateLimiter;
   readonly #now: () => number;
   readonly #ticketType: string;
+  readonly #writeSize = new Map<string, number>();
 
   constructor(o: GatewayOptions) {
     if (!Number.isInteger(o.sessionSeconds) || o.sessionSeconds < 1 || o.sessionSeconds > 86_400) {
@@ -100,6 +101,7 @@ class Gateway {
     const redeem = positive('redemptionsPerSecond', o.redemptionsPerSecond ?? 200);
     this.#redemptions = new RateLimiter({ perSecond: redeem, burst: redeem, maxKeys: 1 });
     this.pacer = new HtbPacer(o.classes.tree, o.clock === undefined ? {} : { clock: o.clock });
+    for (const leaf of o.classes.tree.leaves) this.#writeSize.set(leaf.name, writeSize(leaf.ceil));
   }
 
   #challenges(error?: ChallengeError, description?: string): string[] {
@@ -171,7 +173,7 @@ class Gateway {
     } else this.stats.paid++;
     responseHeaders[CLASS_HEADER] = cls;
     const dropRequest = creds === null ? [] : ['authorization'];
-    await forward(this.#backend, req, res, this.pacer, cls, { dropRequest, requestHeaders: { [CLASS_HEADER]: cls }, responseHeaders });
+    await forward(this.#backend, req, res, this.pacer, cls, { writeSize: this.#writeSize.get(cls)!, dropRequest, requestHeaders: { [CLASS_HEADER]: cls }, responseHeaders });
   }
 
   close(): void {

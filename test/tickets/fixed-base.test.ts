@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ristretto255 } from '@noble/curves/ed25519.js';
-import { FixedBase } from '../../src/core/tickets/fixed-base.js';
+import { ED25519_TORSION_SUBGROUP, ed25519, ristretto255 } from '@noble/curves/ed25519.js';
+import { D, FixedBase } from '../../src/core/tickets/fixed-base.js';
 import { G, ORDER, mulPublic, mulSecret, hashToGroup } from './imports.js';
 
 const P = ristretto255.Point;
@@ -31,5 +31,22 @@ describe('fixed-base comb', () => {
   it('refuses scalars outside [0, ℓ)', () => {
     expect(() => tz.mul(ORDER, false)).toThrow(RangeError);
     expect(() => tz.mul(-1n, true)).toThrow(RangeError);
+  });
+});
+
+describe('fixed-base field constants', () => {
+  it('d is the edwards25519 constant −121665/121666', () => {
+    expect(D.toString(16)).toBe('52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3');
+  });
+
+  it('works for any Edwards representative of the base (here shifted by a point of order 4)', () => {
+    const t4 = ed25519.Point.fromHex(ED25519_TORSION_SUBGROUP[2]!);
+    const shifted = new P(ed25519.Point.fromAffine(z.toAffine()).add(t4));
+    expect(shifted.equals(z)).toBe(true);
+    expect(shifted.toAffine()).not.toEqual(z.toAffine());
+    const tw = new FixedBase(shifted, 5);
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: ORDER - 1n }), (k) => {
+      expect(tw.mul(k, k % 2n === 0n).equals(z.multiplyUnsafe(k))).toBe(true);
+    }), { numRuns: 50 });
   });
 });

@@ -26,7 +26,22 @@ const RC: usize = memory.data<u32>([
   0x5090d577, 0x2d1925ab, 0xb46496ac, 0xd1925ab0, 0x29131ab6, 0x0fc053c3, 0x3f014f0c, 0xfc053c31,
 ]);
 
-const V: usize = memory.data(160);
+const V: usize = memory.data(160, 16);
+const COLS: usize = memory.data(128, 16);
+// The step constants of lanes 0..3 by step: RCj0[r] for j = 0..3, then RCj4[r] for j = 0..3.
+const RC4: usize = memory.data(8 * 32, 16);
+let ready = false;
+
+function init(): void {
+  if (ready) return;
+  for (let r: usize = 0; r < 8; r++) {
+    for (let j: usize = 0; j < 4; j++) {
+      store<u32>(RC4 + (r << 5) + (j << 2), load<u32>(RC + (j << 6) + (r << 2)));
+      store<u32>(RC4 + (r << 5) + 16 + (j << 2), load<u32>(RC + (j << 6) + 32 + (r << 2)));
+    }
+  }
+  ready = true;
+}
 const M: usize = memory.data(32);
 const T: usize = memory.data(32);
 const U: usize = memory.data(32);
@@ -80,7 +95,7 @@ function inject(): void {
   }
 }
 
-// Q_j: tweak (words 4..7 rotated left by j), then eight steps.
+// Q_j: tweak (words 4..7 rotated left by j), then eight steps; used for lane 4.
 function permute(j: usize): void {
   const p = lane(j);
   let a0 = load<u32>(p, 0), a1 = load<u32>(p, 4), a2 = load<u32>(p, 8), a3 = load<u32>(p, 12);
@@ -108,11 +123,66 @@ function permute(j: usize): void {
   store<u32>(p, a4, 16); store<u32>(p, a5, 20); store<u32>(p, a6, 24); store<u32>(p, a7, 28);
 }
 
+@inline function rotl4(x: v128, r: i32): v128 { return v128.or(i32x4.shl(x, r), i32x4.shr_u(x, 32 - r)); }
+
+// 4x4 transpose of i32 lanes: rows r0..r3 become columns, written to dst (four vectors).
+@inline
+function transpose(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i64x2.shuffle(t0, t2, 0, 2), 0);
+  v128.store(dst, i64x2.shuffle(t0, t2, 1, 3), 16);
+  v128.store(dst, i64x2.shuffle(t1, t3, 0, 2), 32);
+  v128.store(dst, i64x2.shuffle(t1, t3, 1, 3), 48);
+}
+
+// Q_0..Q_3 at once: word w of the four lanes in one i32x4 (lane j of the vector = Luffa lane j).
+// The tweak (words 4..7 of lane j rotated left by j) is applied to the rows before transposing.
+function permute4(): void {
+  transpose(v128.load(lane(0)), v128.load(lane(1)), v128.load(lane(2)), v128.load(lane(3)), COLS);
+  transpose(v128.load(lane(0), 16), rotl4(v128.load(lane(1), 16), 1), rotl4(v128.load(lane(2), 16), 2),
+    rotl4(v128.load(lane(3), 16), 3), COLS + 64);
+  let a0 = v128.load(COLS, 0), a1 = v128.load(COLS, 16), a2 = v128.load(COLS, 32), a3 = v128.load(COLS, 48);
+  let a4 = v128.load(COLS, 64), a5 = v128.load(COLS, 80), a6 = v128.load(COLS, 96), a7 = v128.load(COLS, 112);
+  for (let r: usize = 0; r < 8; r++) {
+    // SubCrumb on (a0, a1, a2, a3) and on (a5, a6, a7, a4)
+    let t = a0;
+    a0 = v128.or(a0, a1); a2 = v128.xor(a2, a3); a1 = v128.not(a1); a0 = v128.xor(a0, a3);
+    a3 = v128.and(a3, t); a1 = v128.xor(a1, a3); a3 = v128.xor(a3, a2); a2 = v128.and(a2, a0);
+    a0 = v128.not(a0); a2 = v128.xor(a2, a1); a1 = v128.or(a1, a3); t = v128.xor(t, a1);
+    a3 = v128.xor(a3, a2); a2 = v128.and(a2, a1); a1 = v128.xor(a1, a0); a0 = t;
+    t = a5;
+    a5 = v128.or(a5, a6); a7 = v128.xor(a7, a4); a6 = v128.not(a6); a5 = v128.xor(a5, a4);
+    a4 = v128.and(a4, t); a6 = v128.xor(a6, a4); a4 = v128.xor(a4, a7); a7 = v128.and(a7, a5);
+    a5 = v128.not(a5); a7 = v128.xor(a7, a6); a6 = v128.or(a6, a4); t = v128.xor(t, a6);
+    a4 = v128.xor(a4, a7); a7 = v128.and(a7, a6); a6 = v128.xor(a6, a5); a5 = t;
+    // MixWord on (a0, a4), (a1, a5), (a2, a6), (a3, a7)
+    a4 = v128.xor(a4, a0); a0 = v128.xor(rotl4(a0, 2), a4); a4 = v128.xor(rotl4(a4, 14), a0);
+    a0 = v128.xor(rotl4(a0, 10), a4); a4 = rotl4(a4, 1);
+    a5 = v128.xor(a5, a1); a1 = v128.xor(rotl4(a1, 2), a5); a5 = v128.xor(rotl4(a5, 14), a1);
+    a1 = v128.xor(rotl4(a1, 10), a5); a5 = rotl4(a5, 1);
+    a6 = v128.xor(a6, a2); a2 = v128.xor(rotl4(a2, 2), a6); a6 = v128.xor(rotl4(a6, 14), a2);
+    a2 = v128.xor(rotl4(a2, 10), a6); a6 = rotl4(a6, 1);
+    a7 = v128.xor(a7, a3); a3 = v128.xor(rotl4(a3, 2), a7); a7 = v128.xor(rotl4(a7, 14), a3);
+    a3 = v128.xor(rotl4(a3, 10), a7); a7 = rotl4(a7, 1);
+    // AddConstant: lane j of word 0 gets RCj0[r], of word 4 RCj4[r]
+    a0 = v128.xor(a0, v128.load(RC4 + (r << 5)));
+    a4 = v128.xor(a4, v128.load(RC4 + (r << 5) + 16));
+  }
+  transpose(a0, a1, a2, a3, COLS);
+  transpose(a4, a5, a6, a7, COLS + 64);
+  for (let j: usize = 0; j < 4; j++) {
+    v128.store(lane(j), v128.load(COLS + (j << 4)), 0);
+    v128.store(lane(j), v128.load(COLS + 64 + (j << 4)), 16);
+  }
+}
+
 // One round: MI5 with the 32-byte block at b, then Q_0..Q_4.
 function round(b: usize): void {
   for (let i: usize = 0; i < 32; i += 4) store<u32>(M + i, bswap<u32>(load<u32>(b + i)));
   inject();
-  for (let j: usize = 0; j < 5; j++) permute(j);
+  permute4();
+  permute(4);
 }
 
 // Output of a blank round: xor of the five lanes, as big-endian words.
@@ -126,6 +196,7 @@ function output(dst: usize): void {
 
 /** Luffa-512 of len bytes at src; writes the 64-byte digest to dst. */
 export function luffa512(src: usize, len: usize, dst: usize): void {
+  init();
   memory.copy(V, IV, 160);
   let off: usize = 0;
   while (len - off >= 32) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocate, parseHtbTree, type HtbClassSpec } from '../../src/core/htb/index.js';
-import { fig1, linkSharing, nearestFirst, sharingHierarchy } from './trees.js';
+import { allocate, parseHtbTree } from '../../src/core/htb/index.js';
+import { fig1, linkSharing, nearestFirst, randomTree, sharingHierarchy } from './trees.js';
 
 function expectRates(got: Map<string, number>, want: Record<string, number>): void {
   for (const [name, rate] of Object.entries(want)) expect(got.get(name), name).toBeCloseTo(rate, 9);
@@ -91,27 +91,9 @@ describe('allocate: borrowing order', () => {
 });
 
 describe('allocate: invariants on random trees', () => {
-  const leafArb = (name: string): fc.Arbitrary<HtbClassSpec> =>
-    fc.record({
-      rate: fc.integer({ min: 1, max: 50 }),
-      extra: fc.integer({ min: 0, max: 50 }),
-      prio: fc.integer({ min: 0, max: 3 }),
-      demand: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
-    }).map(({ rate, extra, prio, demand }) => ({ name, rate, ceil: rate + extra, prio, ...(demand === undefined ? {} : { demand }) }));
-  const treeArb = fc.array(fc.array(fc.constant(0), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }).chain((shape) =>
-    fc.tuple(...shape.map((g, i) => fc.tuple(...g.map((_, j) => leafArb(`g${i}l${j}`))))).map((groups) => {
-      const children = groups.map((leaves, i) => {
-        const rate = leaves.reduce((s, l) => s + l.rate, 0);
-        return { name: `g${i}`, rate, ceil: rate + 30, children: leaves };
-      });
-      const rate = children.reduce((s, c) => s + c.rate, 0) + 5;
-      return { name: 'root', rate, children } as HtbClassSpec;
-    }),
-  );
-
   it('guarantees, demands, ceilings and the link are respected; spare is not wasted', () => {
     fc.assert(
-      fc.property(treeArb, (spec) => {
+      fc.property(randomTree, (spec) => {
         const tree = parseHtbTree(spec);
         const got = allocate(tree);
         const eps = 1e-7;

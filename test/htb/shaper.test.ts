@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { allocate, HtbShaper, parseHtbTree, scaleRates, type HtbClassSpec } from '../../src/core/htb/index.js';
 import { InputError } from '../../src/core/util/errors.js';
-import { fig1, linkSharing, nearestFirst, sharingHierarchy } from './trees.js';
+import fc from 'fast-check';
+import { fig1, linkSharing, nearestFirst, randomTree, sharingHierarchy } from './trees.js';
 
 const MBIT = 125_000; // bytes per second in 1 Mbit/s
 
@@ -75,6 +76,19 @@ describe('HtbShaper converges to the allocator (fake clock)', () => {
     expectNear(sharingHierarchy({ '1:10': 90, '1:11': 90, '1:12': null }, true), 1000);
     expectNear(sharingHierarchy({ '1:10': null, '1:11': 90, '1:12': null }, true), 1000);
   });
+});
+
+describe('HtbShaper against the allocator on random trees', () => {
+  it('every leaf within 3% of the link of its allocation (fixed seed)', () => {
+    fc.assert(
+      fc.property(randomTree, (spec) => {
+        const want = allocate(spec);
+        const got = simulate(spec, 10_000, 12, 8);
+        for (const [leaf, rate] of want) expect(Math.abs(got.get(leaf)! - rate), leaf).toBeLessThanOrEqual(0.03 * spec.rate);
+      }),
+      { numRuns: 100, seed: 1 },
+    );
+  }, 120_000);
 });
 
 describe('HtbShaper mechanics', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { HtbClassSpec } from '../../src/core/htb/index.js';
 
 /** Demands per leaf name; a leaf left out is backlogged, `null` makes it idle. */
@@ -78,3 +79,22 @@ export function nearestFirst(): HtbClassSpec {
     ],
   };
 }
+
+/** Random two-level trees: up to 3 groups of up to 3 leaves, rates, ceilings, prios and demands varied; the root keeps 5 spare. */
+const leafArb = (name: string): fc.Arbitrary<HtbClassSpec> =>
+  fc.record({
+    rate: fc.integer({ min: 1, max: 50 }),
+    extra: fc.integer({ min: 0, max: 50 }),
+    prio: fc.integer({ min: 0, max: 3 }),
+    demand: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
+  }).map(({ rate, extra, prio, demand }) => ({ name, rate, ceil: rate + extra, prio, ...(demand === undefined ? {} : { demand }) }));
+export const randomTree = fc.array(fc.array(fc.constant(0), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }).chain((shape) =>
+  fc.tuple(...shape.map((g, i) => fc.tuple(...g.map((_, j) => leafArb(`g${i}l${j}`))))).map((groups) => {
+    const children = groups.map((leaves, i) => {
+      const rate = leaves.reduce((s, l) => s + l.rate, 0);
+      return { name: `g${i}`, rate, ceil: rate + 30, children: leaves };
+    });
+    const rate = children.reduce((s, c) => s + c.rate, 0) + 5;
+    return { name: 'root', rate, children } as HtbClassSpec;
+  }),
+);

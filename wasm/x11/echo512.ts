@@ -8,24 +8,29 @@ import { aesInit, T0, T1, T2, T3 } from './aes';
 const V: usize = memory.data(128);
 const W: usize = memory.data(256, 16);
 const W2: usize = memory.data(256, 16);
-const K: usize = memory.data(16);
-const Y: usize = memory.data(16);
 const BLOCK: usize = memory.data(128);
 
 @inline function tb(t: usize, x: u32): u32 { return load<u32>(t + ((<usize>x & 0xff) << 2)); }
 
-// One AES round on the column words at x into y, with round key k (or none when k = 0).
+// The 128-bit counter (bits so far), the key of the first AES round of each word.
+let ctrLo: u64 = 0;
+let ctrHi: u64 = 0;
+
+// BIG.SubWords on one word at w: an AES round keyed by the counter, then one keyed by the null salt
+// (SubBytes, ShiftRows, MixColumns through the tables, then AddRoundKey); the counter then counts on.
 @inline
-function aesRound(x: usize, y: usize, k: usize): void {
-  const a = load<u32>(x, 0), b = load<u32>(x, 4), c = load<u32>(x, 8), d = load<u32>(x, 12);
-  let y0 = tb(T0, a) ^ tb(T1, b >> 8) ^ tb(T2, c >> 16) ^ tb(T3, d >> 24);
-  let y1 = tb(T0, b) ^ tb(T1, c >> 8) ^ tb(T2, d >> 16) ^ tb(T3, a >> 24);
-  let y2 = tb(T0, c) ^ tb(T1, d >> 8) ^ tb(T2, a >> 16) ^ tb(T3, b >> 24);
-  let y3 = tb(T0, d) ^ tb(T1, a >> 8) ^ tb(T2, b >> 16) ^ tb(T3, c >> 24);
-  if (k) {
-    y0 ^= load<u32>(k, 0); y1 ^= load<u32>(k, 4); y2 ^= load<u32>(k, 8); y3 ^= load<u32>(k, 12);
-  }
-  store<u32>(y, y0, 0); store<u32>(y, y1, 4); store<u32>(y, y2, 8); store<u32>(y, y3, 12);
+function subWord(w: usize): void {
+  const a = load<u32>(w, 0), b = load<u32>(w, 4), c = load<u32>(w, 8), d = load<u32>(w, 12);
+  const y0 = tb(T0, a) ^ tb(T1, b >> 8) ^ tb(T2, c >> 16) ^ tb(T3, d >> 24) ^ <u32>ctrLo;
+  const y1 = tb(T0, b) ^ tb(T1, c >> 8) ^ tb(T2, d >> 16) ^ tb(T3, a >> 24) ^ <u32>(ctrLo >> 32);
+  const y2 = tb(T0, c) ^ tb(T1, d >> 8) ^ tb(T2, a >> 16) ^ tb(T3, b >> 24) ^ <u32>ctrHi;
+  const y3 = tb(T0, d) ^ tb(T1, a >> 8) ^ tb(T2, b >> 16) ^ tb(T3, c >> 24) ^ <u32>(ctrHi >> 32);
+  store<u32>(w, tb(T0, y0) ^ tb(T1, y1 >> 8) ^ tb(T2, y2 >> 16) ^ tb(T3, y3 >> 24), 0);
+  store<u32>(w, tb(T0, y1) ^ tb(T1, y2 >> 8) ^ tb(T2, y3 >> 16) ^ tb(T3, y0 >> 24), 4);
+  store<u32>(w, tb(T0, y2) ^ tb(T1, y3 >> 8) ^ tb(T2, y0 >> 16) ^ tb(T3, y1 >> 24), 8);
+  store<u32>(w, tb(T0, y3) ^ tb(T1, y0 >> 8) ^ tb(T2, y1 >> 16) ^ tb(T3, y2 >> 24), 12);
+  ctrLo++;
+  if (ctrLo == 0) ctrHi++;
 }
 
 // Byte-wise multiplication by 2 in GF(2^8) of all 16 bytes.
@@ -36,15 +41,7 @@ function xtime16(x: v128): v128 {
 
 // One BIG round from the words at src (destroyed) into dst.
 function bigRound(src: usize, dst: usize): void {
-  // BIG.SubWords: AES round keyed by the counter, then the salt-keyed (null) AES round; counter + 1.
-  for (let n: usize = 0; n < 16; n++) {
-    const w = src + (n << 4);
-    aesRound(w, Y, K);
-    aesRound(Y, w, 0);
-    const lo = load<u64>(K, 0) + 1;
-    store<u64>(K, lo, 0);
-    if (lo == 0) store<u64>(K, load<u64>(K, 8) + 1, 8);
-  }
+  for (let n: usize = 0; n < 16; n++) subWord(src + (n << 4));
   // BIG.ShiftRows (row r of the word matrix turns left by r columns: column c takes row r from column
   // c + r) fused with BIG.MixColumns (AES MixColumns circ(2, 3, 1, 1) across the column's four words).
   for (let c: usize = 0; c < 4; c++) {
@@ -66,8 +63,8 @@ function bigRound(src: usize, dst: usize): void {
 function compress(m: usize, c: u64): void {
   memory.copy(W, V, 128);
   memory.copy(W + 128, m, 128);
-  store<u64>(K, c, 0);
-  store<u64>(K, 0, 8);
+  ctrLo = c;
+  ctrHi = 0;
   for (let r = 0; r < 10; r += 2) {
     bigRound(W, W2);
     bigRound(W2, W);

@@ -31,6 +31,12 @@ const COLS: usize = memory.data(128, 16);
 // The step constants of lanes 0..3 by step: RCj0[r] for j = 0..3, then RCj4[r] for j = 0..3.
 const RC4: usize = memory.data(8 * 32, 16);
 let ready = false;
+const M: usize = memory.data(32);
+const T: usize = memory.data(32);
+const U: usize = memory.data(32);
+const BLOCK: usize = memory.data(32);
+
+@inline function lane(j: usize): usize { return V + (j << 5); }
 
 function init(): void {
   if (ready) return;
@@ -42,12 +48,6 @@ function init(): void {
   }
   ready = true;
 }
-const M: usize = memory.data(32);
-const T: usize = memory.data(32);
-const U: usize = memory.data(32);
-const BLOCK: usize = memory.data(32);
-
-@inline function lane(j: usize): usize { return V + (j << 5); }
 
 // Multiplication by x of the 8-word element at s into d (d may equal s): the words are the
 // coefficients a_0..a_7 with the reduction x^8 = x^4 + x^3 + x + 1.

@@ -43,6 +43,7 @@ const YOFF_FINAL: usize = memory.data(256 * 4, 16);
 const Y: usize = memory.data(256 * 4, 16); // i32 values
 const WTAB: usize = memory.data(32 * 8 * 4, 16); // the message words of the 32 steps
 const S: usize = memory.data(128, 16); // A, B, C, D: 8 u32 each
+const OLD: usize = memory.data(128, 16); // the chaining value before the block, for the feed-forward
 const BLOCK: usize = memory.data(128, 16);
 let ready = false;
 
@@ -195,8 +196,6 @@ function steps(old: usize): void {
   v128.store(S, a0, 0); v128.store(S, a1, 16); v128.store(S, b0, 32); v128.store(S, b1, 48);
   v128.store(S, c0, 64); v128.store(S, c1, 80); v128.store(S, d0, 96); v128.store(S, d1, 112);
 }
-
-const OLD: usize = memory.data(128, 16);
 
 function compress(m: usize, final: bool): void {
   ntt(m);

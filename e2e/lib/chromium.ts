@@ -13,8 +13,13 @@ export interface ChromiumWithAddon {
   close(keepProfile?: boolean): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** Write Chromium's NetLog (every network request the browser makes) to this file. */
+  readonly netLog?: string;
+}
+
 /** Debian's chromium, headless, with the unpacked dist/chromium add-on loaded. */
-export async function launchChromium(userDataDir?: string): Promise<ChromiumWithAddon> {
+export async function launchChromium(userDataDir?: string, options: LaunchOptions = {}): Promise<ChromiumWithAddon> {
   requireBuilt(chromiumExtensionDir);
   const dir = userDataDir ?? mkdtempSync(join(tmpdir(), 'workpass-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -24,6 +29,7 @@ export async function launchChromium(userDataDir?: string): Promise<ChromiumWith
       '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync',
       `--disable-extensions-except=${chromiumExtensionDir}`, `--load-extension=${chromiumExtensionDir}`,
+      ...(options.netLog !== undefined ? [`--log-net-log=${options.netLog}`, '--net-log-capture-mode=Default'] : []),
     ],
   });
   try {
@@ -39,5 +45,32 @@ export async function launchChromium(userDataDir?: string): Promise<ChromiumWith
   } catch (e) {
     await context.close();
     throw e;
+  }
+}
+
+/** What the add-on keeps, read from its service worker: settings, status and the wallet. */
+export async function addonStorage(b: ChromiumWithAddon): Promise<{ local: Record<string, unknown>; session: Record<string, unknown> }> {
+  return b.background.evaluate(async () => {
+    type Area = { get(k: null): Promise<Record<string, unknown>> };
+    const c = (globalThis as unknown as { chrome: { storage: { local: Area; session: Area } } }).chrome;
+    return { local: await c.storage.local.get(null), session: await c.storage.session.get(null) };
+  });
+}
+
+/** Adds a relay through the options page, as a user would; returns the page's error text ('' if none). */
+export async function addRelayInOptions(b: ChromiumWithAddon, descriptorUrl: string): Promise<string> {
+  const page = await b.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${b.extensionId}/options.html`);
+    const before = await page.locator('#relays li').count();
+    await page.locator('#relay-input').fill(descriptorUrl);
+    await page.locator('#add-relay-button').click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#relays li').length > n || (document.getElementById('relay-error')?.textContent ?? '') !== '',
+      before, { timeout: 15_000 },
+    );
+    return (await page.locator('#relay-error').textContent()) ?? '';
+  } finally {
+    await page.close();
   }
 }

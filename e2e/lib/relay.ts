@@ -4,25 +4,32 @@ import { join } from 'node:path';
 import { DESCRIPTOR_PATH } from '../../src/core/protocol/descriptor.js';
 import { resolveConfig, startRelay, type RelayHandle } from '../../src/relay/index.js';
 
+export interface RelayStatsJson {
+  sessions: number;
+  shares: { accepted: number; rejected: Record<string, number> };
+  tickets: { issued: number; spent: number };
+}
+
 export interface TestRelay {
   readonly handle: RelayHandle;
   readonly descriptorUrl: string;
   /** Accepted shares as the daemon's stats endpoint reports them. */
   accepted(): Promise<number>;
-  stats(): Promise<{ sessions: number; shares: { accepted: number; rejected: Record<string, number> } }>;
+  stats(): Promise<RelayStatsJson>;
   close(): Promise<void>;
 }
 
 /**
  * The real relay daemon, in-process, on ephemeral loopback ports with a temporary data directory and a
  * low starting difficulty (a share every second or so for a browser kernel at the default budget).
+ * `price` is the credit per ticket in difficulty units (the default makes tickets unaffordable).
  */
-export async function startTestRelay(difficulty = 0.0002): Promise<TestRelay> {
+export async function startTestRelay(difficulty = 0.0002, price = 1000): Promise<TestRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'workpass-relay-'));
   const config = resolveConfig({
     flags: new Map([
       ['ws', '127.0.0.1:0'], ['stratum', '127.0.0.1:0'], ['http', '127.0.0.1:0'],
-      ['data-dir', dataDir], ['difficulty', String(difficulty)],
+      ['data-dir', dataDir], ['difficulty', String(difficulty)], ['price', String(price)],
     ]),
   });
   const handle = await startRelay({ ...config, logLevel: 'silent' });
@@ -30,7 +37,7 @@ export async function startTestRelay(difficulty = 0.0002): Promise<TestRelay> {
   const stats = async () => {
     const res = await fetch(statsUrl);
     if (!res.ok) throw new Error(`GET /stats: HTTP ${res.status}`);
-    return (await res.json()) as { sessions: number; shares: { accepted: number; rejected: Record<string, number> } };
+    return (await res.json()) as RelayStatsJson;
   };
   return {
     handle,

@@ -30,6 +30,13 @@ export type Request =
 export interface State {
   readonly settings: Settings;
   readonly status: MiningStatus;
+  readonly wallet: WalletSummary;
+}
+
+/** What the pages show of the wallet: counts and expiries, never the tickets themselves. */
+export interface WalletSummary {
+  readonly relays: readonly { readonly relay: string; readonly tickets: number; readonly nextExpiry: number }[];
+  readonly pending: number;
 }
 
 export type Answer = { readonly ok: true; readonly state: State } | { readonly ok: false; readonly error: string };

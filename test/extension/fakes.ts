@@ -1,6 +1,11 @@
 // Test doubles for the background: an in-memory transport with a fake relay behind it, and a worker
 // host that runs the real kernel scan loop in-process.
 import { signDescriptor, type Descriptor } from '../../src/core/protocol/descriptor.js';
+import { signerCommit, signerRespond, type SignerState } from '../../src/core/tickets/abe-okamoto.js';
+import { addDays, infoForDay, utcDay } from '../../src/core/tickets/day.js';
+import { SigningKey } from '../../src/core/tickets/keys.js';
+import { decodeChallenge, encodeCommitment, encodeResponse } from '../../src/core/tickets/messages.js';
+import { base64urlToBytes, bytesToBase64url } from '../../src/core/util/bytes.js';
 import { relayEntry, type RelayEntry } from '../../src/extension/store/settings.js';
 import { getAlgorithm } from '../../src/core/pow/registry.js';
 import { buildHeader, type StratumJob } from '../../src/core/pow/stratum.js';
@@ -18,13 +23,26 @@ export function counterRandom(seed = 1): (n: number) => Uint8Array {
   return (n) => Uint8Array.from({ length: n }, () => (c = (c * 1103515245 + 12345) >>> 0) >>> 24);
 }
 
-/** A descriptor for a relay at `ws`, signed with a fixed test key (seed byte `keyByte`). */
-export function testDescriptor(ws: string, keyByte = 1, name = 'test relay'): Descriptor {
+/** The fake relay's ticket signing key (fixed, so descriptors and relays agree). */
+export const TICKET_KEY = SigningKey.fromBytes(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 7 : 0)));
+
+/**
+ * A descriptor for a relay at `ws` publishing `ticketKeys`, signed with a fixed descriptor key
+ * (seed byte `keyByte`).
+ */
+export function testDescriptor(ws: string, keyByte = 1, ticketKeys: SigningKey[] = [TICKET_KEY]): Descriptor {
+  const today = utcDay(Date.now());
   return signDescriptor({
-    version: 1, name, fingerprint: '', published: 1_796_000_000_000,
+    version: 1, name: 'test relay', fingerprint: '', published: 1_796_000_000_000,
     endpoints: { ws, stratum: '', http: 'http://relay.test' },
     algorithms: [{ name: 'sha256d', difficulty: 0.001, minDifficulty: 1e-6, maxDifficulty: 1e9 }],
-    tickets: { price: 1, dt: 600, graceHours: 48, keys: [] },
+    tickets: {
+      price: 1, dt: 600, graceHours: 48,
+      keys: ticketKeys.map((k) => ({
+        keyId: k.publicKey.keyIdHex(), publicKey: k.publicKey.toText(), firstDay: addDays(today, -1), lastDay: addDays(today, 6),
+        expiresAt: Date.now() + 9 * 86_400_000,
+      })),
+    },
     partners: [],
   }, new Uint8Array(32).fill(keyByte));
 }
@@ -47,6 +65,12 @@ export const JOB: StratumJob = {
 
 export interface FakeRelayOptions {
   difficulty?: number;
+  /** Credit per ticket (default: none is ever affordable). */
+  price?: number;
+  /** Sign with this key instead of TICKET_KEY. */
+  ticketKey?: SigningKey;
+  /** Answer ticket.sign with a corrupted response. */
+  corruptSign?: boolean;
   /** Refuse mining.authorize. */
   refuseAuthorize?: boolean;
   /** Do not answer at all (the connection opens, then nothing). */
@@ -62,6 +86,13 @@ export class FakeRelay implements Transport {
   readonly rejected: number[] = [];
   readonly modes: string[] = [];
   connections = 0;
+  /** Drop the connection instead of answering the next n ticket.sign requests (after signing). */
+  dropSignReplies = 0;
+  /** Ticket sessions by token: credit and issued tickets (they outlive connections, as in the daemon). */
+  readonly sessions = new Map<string, { credit: number; issued: number; mode: string }>();
+  readonly signing = new Map<string, { token: string; state: SignerState | null; e: string | null; answer: string | null }>();
+  signs = 0;
+  tokenCount = 0;
   refuseConnections = false;
   readonly open_: Set<FakeChannel> = new Set();
 
@@ -104,6 +135,10 @@ class FakeChannel implements Channel {
     if (!this.#closed) queueMicrotask(() => this.onMessage?.(text));
   }
 
+  get #price(): number {
+    return this.relay.options.price ?? 1e12;
+  }
+
   #handle(id: number | string | null, method: string, params: readonly unknown[]): void {
     const difficulty = this.relay.options.difficulty ?? 2 ** -16;
     switch (method) {
@@ -113,7 +148,8 @@ class FakeChannel implements Channel {
       case 'workpass.session.open': {
         const mode = (params[0] as { mode?: string } | undefined)?.mode ?? 'tickets';
         this.relay.modes.push(mode);
-        this.#token = 'AAAAAAAAAAAAAAAAAAAAAA';
+        this.#token = bytesToBase64url(Uint8Array.from({ length: 16 }, (_, i) => (i === 0 ? ++this.relay.tokenCount : 0)));
+        this.relay.sessions.set(this.#token, { credit: 0, issued: 0, mode });
         this.#reply(encodeResult(id, { token: this.#token, price: 1, algo: 'sha256d', keyId: 'k1', day: '2026-12-01' }));
         break;
       }
@@ -141,8 +177,60 @@ class FakeChannel implements Channel {
           break;
         }
         this.#seen.add(key);
+        const sess = this.relay.sessions.get(p.worker);
+        if (sess !== undefined && sess.mode === 'tickets') sess.credit += 1;
         this.relay.accepted.push({ nonce: p.nonce, extranonce2: p.extranonce2, worker: p.worker });
         this.#reply(encodeResult(id, true));
+        break;
+      }
+      case 'workpass.session.status': {
+        const sess = this.relay.sessions.get(params[0] as string);
+        if (sess === undefined) return this.#reply(encodeError(id, 24, 'unknown session'));
+        this.#reply(encodeResult(id, { credit: sess.credit, price: this.#price, issued: sess.issued, mode: sess.mode }));
+        break;
+      }
+      case 'ticket.commit': {
+        const token = params[0] as string;
+        const sess = this.relay.sessions.get(token);
+        if (sess === undefined) return this.#reply(encodeError(id, 24, 'unknown session'));
+        if (sess.mode !== 'tickets' || sess.credit < this.#price) return this.#reply(encodeError(id, 30, 'insufficient credit'));
+        const key = this.relay.options.ticketKey ?? TICKET_KEY;
+        const day = utcDay(Date.now());
+        const { state, commitment } = signerCommit(key, infoForDay(day), counterRandom(this.relay.signing.size + 99));
+        const sid = (this.relay.signing.size + 1).toString(16).padStart(32, '0');
+        this.relay.signing.set(sid, { token, state, e: null, answer: null });
+        const ab = encodeCommitment(commitment);
+        this.#reply(encodeResult(id, {
+          sid, keyId: key.publicKey.keyIdHex(), day, a: bytesToBase64url(ab.subarray(0, 32)), b: bytesToBase64url(ab.subarray(32)),
+        }));
+        break;
+      }
+      case 'ticket.sign': {
+        const [token, sid, e] = params as [string, string, string];
+        const sg = this.relay.signing.get(sid);
+        if (sg === undefined || sg.token !== token) return this.#reply(encodeError(id, 32, 'unknown signing session'));
+        if (sg.e !== null && sg.e !== e) return this.#reply(encodeError(id, 33, 'challenge already answered with a different e'));
+        if (sg.answer === null) {
+          const sess = this.relay.sessions.get(token)!;
+          const r = encodeResponse(signerRespond(this.relay.options.ticketKey ?? TICKET_KEY, sg.state!, decodeChallenge(base64urlToBytes('e', e))));
+          if (this.relay.options.corruptSign) r[0] ^= 1;
+          sess.credit -= this.#price;
+          sess.issued++;
+          this.relay.signs++;
+          sg.e = e;
+          sg.state = null;
+          sg.answer = encodeResult(id, {
+            r: bytesToBase64url(r.subarray(0, 32)), c: bytesToBase64url(r.subarray(32, 64)),
+            s: bytesToBase64url(r.subarray(64, 96)), d: bytesToBase64url(r.subarray(96)),
+          });
+        }
+        if (this.relay.dropSignReplies > 0) {
+          this.relay.dropSignReplies--;
+          this.drop('closed (1006)');
+          return;
+        }
+        const answer = JSON.parse(sg.answer) as { result: unknown };
+        this.#reply(encodeResult(id, answer.result));
         break;
       }
       default:

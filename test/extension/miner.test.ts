@@ -3,20 +3,25 @@ import { Miner } from '../../src/extension/mining/miner.js';
 import { MemoryStorageArea } from '../../src/extension/store/area.js';
 import { defaultSettings, parseSettings, SETTINGS_KEY, type Settings } from '../../src/extension/store/settings.js';
 import { defaultStatus, parseStatus, STATUS_KEY, type MiningStatus } from '../../src/extension/store/status.js';
+import { emptyWallet, parseWallet, WALLET_KEY } from '../../src/extension/store/wallet.js';
 import { TypedStore } from '../../src/extension/store/typed-store.js';
 import { counterRandom, FakeRelay, InProcessHost, testRelayEntry } from './fakes.js';
 
 const ENDPOINT = 'ws://relay.test/mine';
 
-function setup(relay: FakeRelay, patch: Partial<Settings> = {}) {
+export function setup(relay: FakeRelay, patch: Partial<Settings> = {}) {
   const local = new MemoryStorageArea();
   const session = new MemoryStorageArea();
   const settings = new TypedStore(local, SETTINGS_KEY, parseSettings, defaultSettings);
   const status = new TypedStore(session, STATUS_KEY, parseStatus, defaultStatus);
+  const wallet = new TypedStore(local, WALLET_KEY, parseWallet, emptyWallet);
   const host = new InProcessHost();
   const miner = new Miner({
-    transport: relay, host, settings, status, random: counterRandom(7), cores: 2, now: () => Date.now(),
+    transport: relay, host, settings, status, wallet, random: counterRandom(7), cores: 2, now: () => Date.now(),
     backoffMs: { base: 10, max: 40 },
+    refreshRelay: async () => {
+      throw new Error('no refresh in this test');
+    },
   });
   const ready = settings.set({
     ...defaultSettings(),
@@ -24,10 +29,10 @@ function setup(relay: FakeRelay, patch: Partial<Settings> = {}) {
     activeRelay: ENDPOINT,
     ...patch,
   });
-  return { settings, status, host, miner, ready, session };
+  return { settings, status, wallet, host, miner, ready, session, local };
 }
 
-async function until<T>(f: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+export async function until<T>(f: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
@@ -58,7 +63,7 @@ describe('Miner against a fake relay', () => {
     expect(relay.rejected).toEqual([]);
     // mining.submit carries the session token as the worker and the nonce as %08x.
     for (const a of relay.accepted) {
-      expect(a.worker).toBe('AAAAAAAAAAAAAAAAAAAAAA');
+      expect(a.worker).toBe([...relay.sessions.keys()][0]);
       expect(a.nonce).toMatch(/^[0-9a-f]{8}$/);
       expect(a.extranonce2).toMatch(/^[0-9a-f]{8}$/);
     }

@@ -4,6 +4,8 @@ import { descriptorUrlFrom, fetchDescriptor, type FetchLike } from '../relays/de
 import { relayEntry, withRelay, withoutRelay, type Settings } from '../store/settings.js';
 import type { MiningStatus } from '../store/status.js';
 import type { TypedStore } from '../store/typed-store.js';
+import { pruned, type Wallet } from '../store/wallet.js';
+import { summarize } from '../store/wallet-summary.js';
 
 /** Who sent a request, as the browser reports it (never as the message claims). */
 export interface RequestOrigin {
@@ -16,8 +18,10 @@ export interface RequestOrigin {
 export interface ControllerDeps {
   readonly settings: TypedStore<Settings>;
   readonly status: TypedStore<MiningStatus>;
+  readonly wallet: TypedStore<Wallet>;
   readonly miner: Pick<Miner, 'apply'>;
   readonly fetch: FetchLike;
+  readonly now: () => number;
 }
 
 /**
@@ -28,7 +32,10 @@ export class Controller {
   constructor(private readonly deps: ControllerDeps) {}
 
   async state(): Promise<State> {
-    return { settings: await this.deps.settings.get(), status: await this.deps.status.get() };
+    const now = this.deps.now();
+    // Reading the wallet is also when expired tickets are pruned.
+    const wallet = await this.deps.wallet.update((w) => pruned(w, now));
+    return { settings: await this.deps.settings.get(), status: await this.deps.status.get(), wallet: summarize(wallet, now) };
   }
 
   async handle(req: Request, origin: RequestOrigin): Promise<Answer> {

@@ -11,11 +11,15 @@ import type { WorkerHost } from '../mining/worker-host.js';
 import { defaultSettings, parseSettings, SETTINGS_KEY } from '../store/settings.js';
 import { defaultStatus, parseStatus, STATUS_KEY } from '../store/status.js';
 import { TypedStore } from '../store/typed-store.js';
+import { emptyWallet, parseWallet, WALLET_KEY } from '../store/wallet.js';
+import { refreshRelay } from '../relays/refresh.js';
 import { WebSocketTransport } from '../transport/websocket.js';
 import { Controller } from './controller.js';
 
 const settings = new TypedStore(browser.storage.local, SETTINGS_KEY, parseSettings, defaultSettings);
 const status = new TypedStore(browser.storage.session, STATUS_KEY, parseStatus, defaultStatus);
+const wallet = new TypedStore(browser.storage.local, WALLET_KEY, parseWallet, emptyWallet);
+const fetchFn = (url: string, init: RequestInit) => fetch(url, init);
 
 /** The worker host, chosen once by capability: an event page can start Workers, a service worker cannot. */
 function chooseHost(): { host: WorkerHost; offscreen: OffscreenHost | null } {
@@ -35,8 +39,10 @@ const miner = new Miner({
   random: (n) => crypto.getRandomValues(new Uint8Array(n)),
   cores: Math.max(1, Math.min(64, navigator.hardwareConcurrency || 1)),
   now: () => Date.now(),
+  wallet,
+  refreshRelay: (endpoint) => refreshRelay(settings, fetchFn, endpoint),
 });
-const controller = new Controller({ settings, status, miner, fetch: (url, init) => fetch(url, init) });
+const controller = new Controller({ settings, status, wallet, miner, fetch: fetchFn, now: () => Date.now() });
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender): Promise<Answer> | undefined => {
   if (sender.id !== browser.runtime.id) return undefined;
@@ -54,5 +60,5 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
 });
 
 // Whatever woke the background (browser start, install, a message), continue as the settings say.
-void status.update((s) => ({ ...defaultStatus(), accepted: s.accepted, rejected: s.rejected, hashes: s.hashes }))
+void status.update((s) => ({ ...defaultStatus(), accepted: s.accepted, rejected: s.rejected, tickets: s.tickets, hashes: s.hashes }))
   .then(() => miner.apply());

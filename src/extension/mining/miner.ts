@@ -3,6 +3,8 @@ import type { TypedStore } from '../store/typed-store.js';
 import type { Settings } from '../store/settings.js';
 import type { MiningStatus } from '../store/status.js';
 import type { Transport } from '../transport/transport.js';
+import type { Wallet } from '../store/wallet.js';
+import type { Descriptor } from '../../core/protocol/descriptor.js';
 import { planPool, uniformFrom } from './budget.js';
 import { RelaySession, type SessionEvent } from './relay-session.js';
 import type { WorkerHost } from './worker-host.js';
@@ -16,6 +18,9 @@ export interface MinerDeps {
   /** Logical cores to size the pool for (navigator.hardwareConcurrency; spoofed to 2 in Tor Browser). */
   readonly cores: number;
   readonly now: () => number;
+  readonly wallet: TypedStore<Wallet>;
+  /** Fetches the relay's descriptor again (its pinned key) and stores it; resolves to the new one. */
+  readonly refreshRelay: (endpoint: string) => Promise<Descriptor>;
   /** Reconnect delays: base and cap, in ms. */
   readonly backoffMs?: { readonly base: number; readonly max: number };
 }
@@ -88,6 +93,9 @@ export class Miner {
     await this.#setStatus({ state: 'connecting', relay: endpoint, error: null, hashRate: 0 });
     const plan = planPool(this.deps.cores, s.cpuBudget, s.randomBand, uniformFrom(this.deps.random(4)));
     const mode: SessionMode = s.donationOnly ? 'donation' : 'tickets';
+    const entry = s.relays.find((r) => r.endpoint === endpoint);
+    if (entry === undefined) return;
+    let descriptor = entry.descriptor;
     try {
       const session = await RelaySession.open(endpoint, {
         transport: this.deps.transport,
@@ -96,6 +104,13 @@ export class Miner {
         mode,
         random: this.deps.random,
         nextOrderId: () => this.#nextOrder++,
+        tickets: mode === 'donation' ? null : {
+          wallet: this.deps.wallet,
+          relay: endpoint,
+          descriptor: () => descriptor,
+          refreshDescriptor: async () => (descriptor = await this.deps.refreshRelay(endpoint)),
+          now: this.deps.now,
+        },
         onEvent: (e) => {
           if (gen === this.#generation) void this.#event(gen, e);
         },
@@ -157,6 +172,9 @@ export class Miner {
         }));
         break;
       }
+      case 'ticket':
+        await this.deps.status.update((s) => ({ ...s, tickets: s.tickets + 1, error: null, updatedAt: this.#now() }));
+        break;
       case 'failed':
         await this.#setStatus({ error: e.message });
         break;

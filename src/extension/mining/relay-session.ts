@@ -12,6 +12,10 @@ import type { Transport } from '../transport/transport.js';
 import type { PoolPlan } from './budget.js';
 import type { WorkOrder, WorkReport } from './work.js';
 import type { WorkerHost } from './worker-host.js';
+import type { Descriptor } from '../../core/protocol/descriptor.js';
+import type { TypedStore } from '../store/typed-store.js';
+import type { Wallet } from '../store/wallet.js';
+import { TicketClient } from './ticket-client.js';
 
 export type SessionEvent =
   | { readonly type: 'ready'; readonly algorithm: string; readonly price: number }
@@ -19,6 +23,7 @@ export type SessionEvent =
   | { readonly type: 'accepted'; readonly difficulty: number }
   | { readonly type: 'rejected'; readonly code: number | null; readonly message: string }
   | { readonly type: 'progress'; readonly hashes: number; readonly busyMs: number; readonly wallMs: number }
+  | { readonly type: 'ticket'; readonly relay: string; readonly day: string }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'closed'; readonly reason: string };
 
@@ -32,6 +37,16 @@ export interface SessionDeps {
   /** A new order id, unique across sessions of this background's life. */
   readonly nextOrderId: () => number;
   readonly onEvent: (e: SessionEvent) => void;
+  /** Ticket collection for this relay; null in donation mode. */
+  readonly tickets: SessionTickets | null;
+}
+
+export interface SessionTickets {
+  readonly wallet: TypedStore<Wallet>;
+  readonly relay: string;
+  descriptor(): Descriptor;
+  refreshDescriptor(): Promise<Descriptor>;
+  readonly now: () => number;
 }
 
 /** What a share of an order must be submitted with. */
@@ -56,6 +71,7 @@ export class RelaySession {
   #job: StratumJob | null = null;
   #authorized = false;
   readonly #orders = new Map<number, OrderContext>();
+  #tickets: TicketClient | null = null;
 
   private constructor(
     private readonly rpc: RpcClient,
@@ -83,6 +99,7 @@ export class RelaySession {
       session.#authorized = true;
       deps.onEvent({ type: 'ready', algorithm: algorithm.name, price: opened.price });
       session.#issue();
+      session.#startTickets();
       return session;
     } catch (e) {
       rpc.close();
@@ -92,6 +109,23 @@ export class RelaySession {
 
   close(): void {
     this.rpc.close();
+  }
+
+  #startTickets(): void {
+    const t = this.deps.tickets;
+    if (t === null) return;
+    this.#tickets = new TicketClient(this.opened.token, {
+      rpc: this.rpc,
+      wallet: t.wallet,
+      relay: t.relay,
+      descriptor: () => t.descriptor(),
+      refreshDescriptor: () => t.refreshDescriptor(),
+      random: this.deps.random,
+      now: t.now,
+      onTicket: (x) => this.deps.onEvent({ type: 'ticket', relay: x.relay, day: x.day }),
+      onError: (message) => this.deps.onEvent({ type: 'failed', message }),
+    });
+    void this.#tickets.finishPending();
   }
 
   #notification(n: RpcRequest): void {
@@ -174,7 +208,10 @@ export class RelaySession {
         worker: this.opened.token, jobId: ctx.job.jobId, extranonce2: ctx.extranonce2, ntime: ctx.job.ntime, nonce: nonceHex,
       });
       const ok = await this.rpc.request('mining.submit', params);
-      if (ok === true) this.deps.onEvent({ type: 'accepted', difficulty: ctx.difficulty });
+      if (ok === true) {
+        this.deps.onEvent({ type: 'accepted', difficulty: ctx.difficulty });
+        void this.#tickets?.collect();
+      }
       else this.deps.onEvent({ type: 'rejected', code: null, message: 'relay answered false' });
     } catch (e) {
       if (e instanceof RelayError) this.deps.onEvent({ type: 'rejected', code: e.code, message: e.message });

@@ -19,6 +19,8 @@ export interface MiningStatus {
   /** Shares this browser session. */
   readonly accepted: number;
   readonly rejected: number;
+  /** Tickets obtained this browser session. */
+  readonly tickets: number;
   readonly hashes: number;
   readonly updatedAt: number;
 }
@@ -30,7 +32,7 @@ const STATES: readonly MiningState[] = ['idle', 'no_relay', 'connecting', 'minin
 export function defaultStatus(): MiningStatus {
   return {
     version: 1, state: 'idle', error: null, relay: null, algorithm: null, difficulty: null,
-    hashRate: 0, cpu: 0, accepted: 0, rejected: 0, hashes: 0, updatedAt: 0,
+    hashRate: 0, cpu: 0, accepted: 0, rejected: 0, tickets: 0, hashes: 0, updatedAt: 0,
   };
 }
 
@@ -50,10 +52,10 @@ export function parseStatus(raw: unknown): MiningStatus | null {
   if (s.difficulty !== null && !(typeof s.difficulty === 'number' && s.difficulty > 0 && Number.isFinite(s.difficulty))) return null;
   if (!(typeof s.hashRate === 'number' && s.hashRate >= 0 && Number.isFinite(s.hashRate))) return null;
   if (!(typeof s.cpu === 'number' && s.cpu >= 0 && s.cpu <= 1)) return null;
-  if (!isCount(s.accepted) || !isCount(s.rejected) || !isCount(s.hashes) || !isCount(s.updatedAt)) return null;
+  if (!isCount(s.accepted) || !isCount(s.rejected) || !isCount(s.tickets) || !isCount(s.hashes) || !isCount(s.updatedAt)) return null;
   return {
     version: 1, state: s.state as MiningState, error: s.error, relay: s.relay, algorithm: s.algorithm,
     difficulty: s.difficulty as number | null, hashRate: s.hashRate, cpu: s.cpu, accepted: s.accepted, rejected: s.rejected,
-    hashes: s.hashes, updatedAt: s.updatedAt,
+    tickets: s.tickets, hashes: s.hashes, updatedAt: s.updatedAt,
   };
 }

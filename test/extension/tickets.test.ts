@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Keyring, PublicKey, SigningKey } from '../../src/core/tickets/keys.js';
+import { verifyTicket } from '../../src/core/tickets/ticket.js';
+import type { MiningStatus } from '../../src/extension/store/status.js';
+import type { Wallet } from '../../src/extension/store/wallet.js';
+import { FakeRelay, TICKET_KEY } from './fakes.js';
+import { setup, until } from './miner.test.js';
+
+let stopMiner: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await stopMiner?.();
+  stopMiner = null;
+});
+
+function ring(): Keyring {
+  const r = new Keyring();
+  r.addPublic(PublicKey.fromText(TICKET_KEY.publicKey.toText()), '2000-01-01', '9999-12-31');
+  return r;
+}
+
+describe('tickets from the fake relay', () => {
+  it('collects verified tickets into the wallet as credit accrues, with nothing left pending', async () => {
+    const relay = new FakeRelay({ price: 2 });
+    const t = setup(relay);
+    stopMiner = () => t.miner.stop();
+    await t.ready;
+    await t.miner.apply();
+    const w = await until(() => t.wallet.get(), (v: Wallet) => v.tickets.length >= 2);
+    await t.miner.stop();
+    const final = await t.wallet.get();
+    expect(final.pending).toEqual([]);
+    expect(final.tickets.length).toBe(relay.signs);
+    for (const ticket of w.tickets) {
+      expect(ticket.relay).toBe('ws://relay.test/mine');
+      expect(verifyTicket(ticket.text, ring(), Date.now()).ok).toBe(true);
+      expect(ticket.expiresAt).toBeGreaterThan(Date.now());
+    }
+    expect(new Set(w.tickets.map((x) => x.text)).size).toBe(w.tickets.length);
+    expect((await t.status.get()).tickets).toBeGreaterThanOrEqual(2);
+  });
+
+  it('finishes an issuance whose reply was lost, on the next connection, without paying twice', async () => {
+    const relay = new FakeRelay({ price: 2 });
+    relay.dropSignReplies = 1;
+    const t = setup(relay);
+    stopMiner = () => t.miner.stop();
+    await t.ready;
+    await t.miner.apply();
+    // Before the reply was lost, the pending issuance had been written.
+    await until(() => Promise.resolve(relay.connections), (n) => n >= 2);
+    const w = await until(() => t.wallet.get(), (v: Wallet) => v.tickets.length >= 1);
+    await t.miner.stop();
+    const firstSid = [...relay.signing.keys()][0]!;
+    expect(relay.signing.get(firstSid)!.answer).not.toBeNull();
+    // The relay signed once per stored ticket: the lost reply was fetched again, not bought again.
+    const final = await t.wallet.get();
+    expect(final.tickets.length).toBe(relay.signs);
+    expect(final.pending).toEqual([]);
+    expect(w.tickets.every((x) => verifyTicket(x.text, ring(), Date.now()).ok)).toBe(true);
+  });
+
+  it('refuses a ticket whose blind signature does not verify, and says so', async () => {
+    const relay = new FakeRelay({ price: 2, corruptSign: true });
+    const t = setup(relay);
+    stopMiner = () => t.miner.stop();
+    await t.ready;
+    await t.miner.apply();
+    const s = await until(() => t.status.get(), (v: MiningStatus) => /ticket rejected/.test(v.error ?? ''));
+    expect(s.tickets).toBe(0);
+    await t.miner.stop();
+    const w = await t.wallet.get();
+    expect(w.tickets).toEqual([]);
+    expect(w.pending).toEqual([]);
+  });
+
+  it('refuses a relay that signs with a key its descriptor does not publish', async () => {
+    const relay = new FakeRelay({ price: 2, ticketKey: SigningKey.fromBytes(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 9 : 0))) });
+    const t = setup(relay);
+    stopMiner = () => t.miner.stop();
+    await t.ready;
+    await t.miner.apply();
+    const s = await until(() => t.status.get(), (v: MiningStatus) => /does not publish|no refresh/.test(v.error ?? ''));
+    expect(s.tickets).toBe(0);
+    expect((await t.wallet.get()).pending).toEqual([]);
+    expect(relay.signs).toBe(0);
+  });
+
+  it('asks for no ticket in donation mode', async () => {
+    const relay = new FakeRelay({ price: 1 });
+    const t = setup(relay, { donationOnly: true });
+    stopMiner = () => t.miner.stop();
+    await t.ready;
+    await t.miner.apply();
+    await until(() => t.status.get(), (v: MiningStatus) => v.accepted >= 3);
+    await t.miner.stop();
+    expect(relay.signing.size).toBe(0);
+    expect((await t.wallet.get()).tickets).toEqual([]);
+  });
+});

@@ -24,3 +24,5 @@ export { encodeRelayCell, decodeRelayCell, CellSplitter } from './relay-cell.js'
 export type { RelayCell } from './relay-cell.js';
 export { jobFromStratum, jobToStratum } from './stratum-bridge.js';
 export type { JobExtras } from './stratum-bridge.js';
+export { CellStream, RELAY_DROP } from './cell-stream.js';
+export type { CellStreamOptions } from './cell-stream.js';

@@ -15,30 +15,27 @@ const P: usize = memory.data(64);
 const RK: usize = memory.data(128);
 const CNT: usize = memory.data(16);
 const BLOCK: usize = memory.data(128);
-const X: usize = memory.data(16);
 
 @inline function tb(t: usize, x: u32): u32 { return load<u32>(t + ((<usize>x & 0xff) << 2)); }
 
-// One keyless AES round on the column words at X (SubBytes, ShiftRows, MixColumns).
-@inline
-function aesRound(x: usize): void {
-  const a = load<u32>(x, 0), b = load<u32>(x, 4), c = load<u32>(x, 8), d = load<u32>(x, 12);
-  store<u32>(x, tb(T0, a) ^ tb(T1, b >> 8) ^ tb(T2, c >> 16) ^ tb(T3, d >> 24), 0);
-  store<u32>(x, tb(T0, b) ^ tb(T1, c >> 8) ^ tb(T2, d >> 16) ^ tb(T3, a >> 24), 4);
-  store<u32>(x, tb(T0, c) ^ tb(T1, d >> 8) ^ tb(T2, a >> 16) ^ tb(T3, b >> 24), 8);
-  store<u32>(x, tb(T0, d) ^ tb(T1, a >> 8) ^ tb(T2, b >> 16) ^ tb(T3, c >> 24), 12);
-}
-
 @inline function chunk(base: usize, i: usize): usize { return base + ((i & 3) << 4); }
 
-// dst ^= F(src, k): four times (x ^= next 128-bit key; AES round).
+// dst ^= F(src, k): four times (x ^= next 128-bit key; keyless AES round: SubBytes, ShiftRows,
+// MixColumns through the tables), on locals.
 function feistel(dst: usize, src: usize, k: usize): void {
-  memory.copy(X, src, 16);
-  for (let r: usize = 0; r < 4; r++) {
-    for (let i: usize = 0; i < 16; i += 4) store<u32>(X + i, load<u32>(X + i) ^ load<u32>(k + (r << 4) + i));
-    aesRound(X);
+  let x0 = load<u32>(src, 0), x1 = load<u32>(src, 4), x2 = load<u32>(src, 8), x3 = load<u32>(src, 12);
+  for (let r: usize = 0; r < 64; r += 16) {
+    const a = x0 ^ load<u32>(k + r, 0), b = x1 ^ load<u32>(k + r, 4);
+    const c = x2 ^ load<u32>(k + r, 8), d = x3 ^ load<u32>(k + r, 12);
+    x0 = tb(T0, a) ^ tb(T1, b >> 8) ^ tb(T2, c >> 16) ^ tb(T3, d >> 24);
+    x1 = tb(T0, b) ^ tb(T1, c >> 8) ^ tb(T2, d >> 16) ^ tb(T3, a >> 24);
+    x2 = tb(T0, c) ^ tb(T1, d >> 8) ^ tb(T2, a >> 16) ^ tb(T3, b >> 24);
+    x3 = tb(T0, d) ^ tb(T1, a >> 8) ^ tb(T2, b >> 16) ^ tb(T3, c >> 24);
   }
-  for (let i: usize = 0; i < 16; i += 4) store<u32>(dst + i, load<u32>(dst + i) ^ load<u32>(X + i));
+  store<u32>(dst, load<u32>(dst, 0) ^ x0, 0);
+  store<u32>(dst, load<u32>(dst, 4) ^ x1, 4);
+  store<u32>(dst, load<u32>(dst, 8) ^ x2, 8);
+  store<u32>(dst, load<u32>(dst, 12) ^ x3, 12);
 }
 
 // Counter words (c_a, c_b, c_c, ~c_d) xored into the 128-bit key chunk at k.
@@ -56,13 +53,12 @@ function injectCounter(k: usize, a: usize, b: usize, c: usize, d: usize): void {
 function expandNonlinear(r: usize): void {
   for (let c: usize = 0; c < 8; c++) {
     const k = RK + (c << 4);
-    store<u32>(X, load<u32>(k, 4), 0);
-    store<u32>(X, load<u32>(k, 8), 4);
-    store<u32>(X, load<u32>(k, 12), 8);
-    store<u32>(X, load<u32>(k, 0), 12);
-    aesRound(X);
+    const a = load<u32>(k, 4), b = load<u32>(k, 8), cc = load<u32>(k, 12), d = load<u32>(k, 0);
     const prev = RK + (((c + 7) & 7) << 4);
-    for (let i: usize = 0; i < 16; i += 4) store<u32>(k + i, load<u32>(X + i) ^ load<u32>(prev + i));
+    store<u32>(k, tb(T0, a) ^ tb(T1, b >> 8) ^ tb(T2, cc >> 16) ^ tb(T3, d >> 24) ^ load<u32>(prev, 0), 0);
+    store<u32>(k, tb(T0, b) ^ tb(T1, cc >> 8) ^ tb(T2, d >> 16) ^ tb(T3, a >> 24) ^ load<u32>(prev, 4), 4);
+    store<u32>(k, tb(T0, cc) ^ tb(T1, d >> 8) ^ tb(T2, a >> 16) ^ tb(T3, b >> 24) ^ load<u32>(prev, 8), 8);
+    store<u32>(k, tb(T0, d) ^ tb(T1, a >> 8) ^ tb(T2, b >> 16) ^ tb(T3, cc >> 24) ^ load<u32>(prev, 12), 12);
     if (r == 1 && c == 0) injectCounter(k, 0, 1, 2, 3);
     else if (r == 5 && c == 1) injectCounter(k, 3, 2, 1, 0);
     else if (r == 9 && c == 7) injectCounter(k, 2, 3, 0, 1);

@@ -1,9 +1,12 @@
 // `npm run bench:browser [-- --seconds N] [--browser chromium|firefox] [--json]`: serves the compiled
 // kernels on 127.0.0.1 and measures each kernel build inside a dedicated Worker, one thread, in
 // headless Chromium (playwright-core) and Firefox ESR (puppeteer-core over WebDriver BiDi).
-// Prints a table (unless --json), then one JSON line: {"chromium":{"sha256d":H,...},"firefox":{...}}.
+// Each rate is given per wall second and per CPU-second of the Worker's thread (read from /proc), the
+// latter being the figure that holds on a shared, loaded machine.
+// Prints a table (unless --json), then one JSON line:
+//   {"chromium":{"version":...,"sha256d":H,"sha256dPerCpuSecond":H,...},"firefox":{...}}.
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -66,7 +69,62 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** CPU clock ticks (user + system) of every thread of every process below this one, by "pid/tid". */
+function threadTicks() {
+  const parent = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch { /* the process exited */ }
+  }
+  const mine = new Set([String(process.pid)]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (!mine.has(pid) && mine.has(ppid)) {
+        mine.add(pid);
+        grew = true;
+      }
+    }
+  }
+  const ticks = new Map();
+  for (const pid of mine) {
+    let tids;
+    try { tids = readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks.set(`${pid}/${tid}`, Number(f[11]) + Number(f[12])); // utime, stime (fields 14, 15)
+      } catch { /* the thread exited */ }
+    }
+  }
+  return ticks;
+}
+
+const CLK_TCK = 100; // Linux USER_HZ
+
+/**
+ * Exposed to the page as window.benchMark: at 'start' it snapshots thread CPU times, at 'done' it
+ * returns the CPU seconds of the busiest thread since then, which is the bench Worker's thread.
+ * Dividing hashes by that (rather than by wall time) keeps figures honest on a loaded machine.
+ */
+function cpuMarker() {
+  let before = new Map();
+  return async (phase) => {
+    if (phase === 'start') {
+      before = threadTicks();
+      return null;
+    }
+    let busiest = 0;
+    for (const [id, t] of threadTicks()) if (before.has(id)) busiest = Math.max(busiest, t - before.get(id));
+    return busiest / CLK_TCK;
+  };
+}
+
 async function runPage(page, url, seconds) {
+  await page.exposeFunction('benchMark', cpuMarker());
   await page.goto(url);
   await page.waitForFunction(() => window.benchReady === true);
   return page.evaluate(([b, s]) => window.runBench(b, s), [BUILDS, seconds]);
@@ -133,10 +191,12 @@ try {
       const r = results[build];
       if (r.error) {
         failed = true;
-        rows.push([name, build, `error: ${r.error.split('\n')[0]}`]);
+        rows.push([name, build, `error: ${r.error.split('\n')[0]}`, '', '']);
       } else {
+        const perCpuSecond = r.cpuSeconds > 0 ? r.hashes / r.cpuSeconds : NaN;
         out[name][build] = Math.round(r.perSecond);
-        rows.push([name, build, fmt(r.perSecond)]);
+        out[name][`${build}PerCpuSecond`] = Math.round(perCpuSecond);
+        rows.push([name, build, fmt(r.perSecond), fmt(perCpuSecond), `${((r.cpuSeconds / opts.seconds) * 100).toFixed(0)}%`]);
       }
     }
   }
@@ -144,9 +204,10 @@ try {
   server.close();
 }
 if (!opts.json) {
-  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['browser', 'kernel', 'rate (one Worker)'][i].length));
+  const head = ['browser', 'kernel', 'rate (wall)', 'per CPU-second', 'CPU share'];
+  const w = head.map((h, i) => Math.max(...rows.map((r) => r[i].length), h.length));
   const line = (c) => c.map((s, i) => s.padEnd(w[i])).join('  ');
-  process.stdout.write(line(['browser', 'kernel', 'rate (one Worker)']) + '\n' + w.map((n) => '-'.repeat(n)).join('  ') + '\n');
+  process.stdout.write(line(head) + '\n' + w.map((n) => '-'.repeat(n)).join('  ') + '\n');
   for (const r of rows) process.stdout.write(line(r) + '\n');
   for (const b of opts.browsers) process.stdout.write(`${b}: ${out[b].version}\n`);
   process.stdout.write('\n');

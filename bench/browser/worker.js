@@ -1,8 +1,10 @@
 // Bench worker: instantiates one kernel build with the project's loader and scans nonces for the
-// requested time (target zero, so every nonce is hashed). Posts { hashes, seconds }.
+// requested time (target zero, so every nonce is hashed). Posts 'start' when the timed part begins,
+// then { hashes, seconds }.
 import { instantiateKernel } from '/dist/src/core/pow/kernels/loader.js';
 
 const CHUNK = { sha256d: 1 << 16, scrypt: 32, x11: 256 };
+const WARMUP_MS = 2000; // lets the engine's optimizing tier finish compiling the (large) kernels
 
 self.onmessage = async ({ data: { build, algorithm, seconds } }) => {
   try {
@@ -13,9 +15,9 @@ self.onmessage = async ({ data: { build, algorithm, seconds } }) => {
     kernel.setJob(header, new Uint8Array(32));
     const chunk = CHUNK[algorithm];
     let nonce = 0;
-    // Warm-up so the engine's optimizing tier has compiled the kernel.
-    const warmEnd = performance.now() + Math.min(1000, seconds * 250);
+    const warmEnd = performance.now() + WARMUP_MS;
     while (performance.now() < warmEnd) nonce = (nonce + kernel.scan(nonce, chunk).hashes) >>> 0;
+    self.postMessage({ phase: 'start' });
     let hashes = 0;
     const start = performance.now();
     const end = start + seconds * 1000;
@@ -26,8 +28,8 @@ self.onmessage = async ({ data: { build, algorithm, seconds } }) => {
       hashes += r.hashes;
       now = performance.now();
     }
-    self.postMessage({ hashes, seconds: (now - start) / 1000 });
+    self.postMessage({ phase: 'done', hashes, seconds: (now - start) / 1000 });
   } catch (e) {
-    self.postMessage({ error: String(e && e.stack || e) });
+    self.postMessage({ phase: 'done', error: String((e && e.stack) || e) });
   }
 };

@@ -1,6 +1,6 @@
 import { abytes, bytesToHex, equalBytes } from '../util/bytes.js';
 import { InputError } from '../util/errors.js';
-import { G, ORDER, Point, mod, mulPublic, mulSecret, randomScalar, withTable, type RandomBytes } from './group.js';
+import { G, ORDER, Point, mod, mulPublic, mulSecret, randomScalar, type RandomBytes } from './group.js';
 import { F, challengeHash } from './hashes.js';
 import { PublicKey, SigningKey } from './keys.js';
 import { decodeSignature, type Challenge, type Commitment, type Response, type Signature } from './messages.js';
@@ -157,19 +157,16 @@ export function userUnblind(state: UserState, response: Response): Signature {
   return sig;
 }
 
-/** Raw public keys seen by verify(): decoded once; a table is built once a key is seen twice. */
+/** Raw public keys given to verify() are decoded once (a small cache). */
 const PK_CACHE_SIZE = 4;
-const pkCache = new Map<string, { key: PublicKey; uses: number }>();
+const pkCache = new Map<string, PublicKey>();
 
 function cachedPublicKey(bytes: Uint8Array): PublicKey {
   const k = bytesToHex(bytes);
   const hit = pkCache.get(k);
-  if (hit !== undefined) {
-    if (++hit.uses === 2) withTable(hit.key.point);
-    return hit.key;
-  }
-  const key = PublicKey.fromBytes(bytes, 'publicKey', false);
-  pkCache.set(k, { key, uses: 1 });
+  if (hit !== undefined) return hit;
+  const key = PublicKey.fromBytes(bytes, 'publicKey');
+  pkCache.set(k, key);
   if (pkCache.size > PK_CACHE_SIZE) pkCache.delete(pkCache.keys().next().value as string);
   return key;
 }

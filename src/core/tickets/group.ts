@@ -22,24 +22,24 @@ export type RandomBytes = (length: number) => Uint8Array;
 
 /**
  * Fixed-base tables. g, each public key y and each day's z = F(info) are multiplied many times,
- * so they are marked as fixed bases and get a comb table (fixed-base.ts), built at the first
- * multiplication. Other points use noble's generic multiplication.
+ * so they are marked as fixed bases. A marked point gets a comb table (fixed-base.ts) once it has
+ * been multiplied TABLE_AFTER times: building one costs about as much as 80 plain multiplications,
+ * so a one-off verification (or a stream of attacker-chosen bases) never pays for a table.
  */
-const tables = new WeakMap<Point, FixedBase | null>();
+export const TABLE_AFTER = 32;
+const tables = new WeakMap<Point, { uses: number; table: FixedBase | null }>();
 
-/** Marks `p` as a fixed base (its table is built at first use) and returns it. */
+/** Marks `p` as a fixed base and returns it. */
 export function withTable(p: Point): Point {
-  if (!tables.has(p)) tables.set(p, null);
+  if (!tables.has(p)) tables.set(p, { uses: 0, table: null });
   return p;
 }
 
 function tableOf(p: Point): FixedBase | undefined {
   const entry = tables.get(p);
   if (entry === undefined) return undefined;
-  if (entry !== null) return entry;
-  const table = new FixedBase(p);
-  tables.set(p, table);
-  return table;
+  if (entry.table === null && ++entry.uses >= TABLE_AFTER) entry.table = new FixedBase(p);
+  return entry.table ?? undefined;
 }
 
 export const G: Point = withTable(Point.fromBytes(Point.BASE.toBytes()));

@@ -30,16 +30,15 @@ export function hashToGroup(info: Uint8Array): Point {
 }
 
 /**
- * F(info) and its encoding, with a small cache: the same day is hashed for every ticket, so its
- * point keeps a fixed-base table. A table is only built once an info has been seen twice, so a
- * stream of distinct (attacker-chosen) infos costs one hash-to-curve each and no tables.
+ * F(info) and its encoding, with a small cache: the same day is hashed for every ticket. The
+ * point is marked as a fixed base, so it gets a table once it is used often (group.ts).
  */
 export interface InfoPoint {
   readonly z: Point;
   readonly zBytes: Uint8Array;
 }
 const F_CACHE_SIZE = 4;
-const fCache = new Map<string, { value: InfoPoint; uses: number }>();
+const fCache = new Map<string, InfoPoint>();
 
 export function F(info: Uint8Array): InfoPoint {
   const k = bytesToHex(info);
@@ -47,12 +46,11 @@ export function F(info: Uint8Array): InfoPoint {
   if (hit !== undefined) {
     fCache.delete(k);
     fCache.set(k, hit);
-    if (++hit.uses === 2) withTable(hit.value.z);
-    return hit.value;
+    return hit;
   }
-  const z = hashToGroup(info);
+  const z = withTable(hashToGroup(info));
   const value = { z, zBytes: z.toBytes() };
-  fCache.set(k, { value, uses: 1 });
+  fCache.set(k, value);
   if (fCache.size > F_CACHE_SIZE) fCache.delete(fCache.keys().next().value as string);
   return value;
 }

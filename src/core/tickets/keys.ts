@@ -19,7 +19,7 @@ export function keyIdOf(publicKeyBytes: Uint8Array): Uint8Array {
 export class PublicKey {
   readonly keyId: Uint8Array;
   private constructor(
-    /** y, with a fixed-base table (built at first use). */
+    /** y, marked as a fixed base (see group.ts). */
     readonly point: Point,
     readonly bytes: Uint8Array,
   ) {
@@ -27,12 +27,12 @@ export class PublicKey {
   }
 
   /**
-   * Decodes a public key; rejects non-canonical encodings and the identity. With `table` (the
-   * default) y gets a fixed-base table at its first use, which pays off from the second verify.
+   * Decodes a public key; rejects non-canonical encodings and the identity. y is a fixed base:
+   * keep the PublicKey object to reuse its table.
    */
-  static fromBytes(bytes: unknown, name = 'public key', table = true): PublicKey {
+  static fromBytes(bytes: unknown, name = 'public key'): PublicKey {
     const point = decodePoint(name, bytes, { nonIdentity: true });
-    return new PublicKey(table ? withTable(point) : point, (bytes as Uint8Array).slice());
+    return new PublicKey(withTable(point), (bytes as Uint8Array).slice());
   }
 
   static fromText(text: unknown, name = 'public key'): PublicKey {

@@ -1,4 +1,4 @@
-// The X11 chain in Dash's order (src/hashblock.h of Dash Core): blake512 -> bmw512 -> groestl512 ->
+// The X11 chain in Dash's order (Dash Core's HashX11): blake512 -> bmw512 -> groestl512 ->
 // skein512 -> jh512 -> keccak512 -> luffa512 -> cubehash512 -> shavite512 -> simd512 -> echo512, each
 // stage hashing the previous 64-byte digest; the PoW hash is the first 32 bytes of the last digest.
 import { blake512 } from './blake512';

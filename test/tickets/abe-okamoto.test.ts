@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  ORDER, Point, PublicKey, SigningKey, InputError,
+  ORDER, Point, PublicKey, SignerState, SigningKey, InputError,
   signerCommit, signerRespond, signerRestore, userBlind, userUnblind, verify,
   encodeSignature, infoForDay, mod,
 } from './imports.js';
@@ -115,5 +115,20 @@ describe('Abe–Okamoto issuing protocol', () => {
     expect(() => SigningKey.fromBytes(new Uint8Array(32))).toThrow(InputError);
     expect(() => PublicKey.fromBytes(Point.ZERO.toBytes())).toThrow(InputError);
     expect(() => PublicKey.fromBytes(new Uint8Array(32).fill(0xff))).toThrow(InputError);
+  });
+});
+
+describe('signer self-check', () => {
+  it('refuses to release a response that would not satisfy g^r y^c = a, g^s z^d = b', () => {
+    const key = SigningKey.generate(seededRandom('fault'));
+    const rand = seededRandom('fault session');
+    const { state, commitment } = signerCommit(key, info, rand);
+    const { u, s, d } = state.exportSecrets();
+    // A state whose (u, s, d) no longer match its commitment, as a memory fault would leave it.
+    const faultyA = new SignerState(key.keyId, info, commitment, mod(u + 1n), s, d);
+    expect(() => signerRespond(key, faultyA, { e: 5n })).toThrow(/self-check/);
+    const faultyB = new SignerState(key.keyId, info, commitment, u, s, mod(d + 1n));
+    expect(() => signerRespond(key, faultyB, { e: 5n })).toThrow(/self-check/);
+    expect(() => signerRespond(key, new SignerState(key.keyId, info, commitment, u, s, d), { e: 5n })).not.toThrow();
   });
 });

@@ -128,7 +128,7 @@ export const command: Command = {
     }
 
     const bandwidth = num('bandwidth', flags.get('bandwidth'));
-    if (bandwidth < 0) throw new UsageError('--bandwidth: expected KB/s >= 0');
+    if (!Number.isFinite(bandwidth) || bandwidth < 0) throw new UsageError('--bandwidth: expected a finite KB/s >= 0');
     const e = relayEconomics(bandwidth, params);
     if (flags.has('json')) {
       process.stdout.write(JSON.stringify({ income: cents(e.income), cost: cents(e.cost), profit: cents(e.profit) }) + '\n');

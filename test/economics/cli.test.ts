@@ -45,7 +45,8 @@ describe('workpass econ', () => {
     const cases: [string[], RegExp][] = [
       [['econ'], /--bandwidth or --plot is required/],
       [['econ', '--bandwidth', 'lots'], /--bandwidth: expected a number/],
-      [['econ', '--bandwidth', '-5'], /--bandwidth: expected KB\/s >= 0/],
+      [['econ', '--bandwidth', '-5'], /--bandwidth: expected a finite KB\/s >= 0/],
+      [['econ', '--bandwidth', '1e400'], /--bandwidth: expected a finite/],
       [['econ', '--bandwidth', '5', '--role', 'middle'], /--role: expected exit or any/],
       [['econ', '--bandwidth', '5', '--cpu-share', '2'], /--cpu-share: expected a fraction/],
       [['econ', '--bandwidth', '5', '--revenue'], /--revenue needs a value/],

@@ -148,7 +148,9 @@ describe('Protocol 2 between two daemon processes', () => {
     expect(refused.status).toBe(401);
     expect(errorOf(refused)).toBe('ticket_spent');
     await until('the payment request to reach R1', () => query<{ n: number }>(r1, "SELECT COUNT(*) AS n FROM exchange_payments WHERE direction = 'in'").n === 1);
-    expect(query(r1, "SELECT id, tickets, matched FROM exchange_payments WHERE direction = 'in'")).toEqual({ id: 1, tickets: 2, matched: 2 });
+    expect(query(r1, "SELECT id, tickets, first_seq AS firstSeq, last_seq AS lastSeq FROM exchange_payments WHERE direction = 'in'")).toEqual({ id: 1, tickets: 2, firstSeq: 1, lastSeq: 2 });
+    // The claimed spends (R2's log seqs 1..2) are the ones R1 pulled.
+    expect(query(r1, 'SELECT COUNT(*) AS n FROM exchange_remote WHERE seq BETWEEN 1 AND 2')).toEqual({ n: 2 });
     expect(query(r2, "SELECT id, tickets, delivered FROM exchange_payments WHERE direction = 'out'")).toEqual({ id: 1, tickets: 2, delivered: 1 });
   });
 

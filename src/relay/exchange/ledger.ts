@@ -38,6 +38,7 @@ export interface PaymentRow {
   readonly firstSeq: number;
   readonly lastSeq: number;
   readonly delivered: boolean;
+  /** 'in' only: how many of the claimed tickets our synced copy of their log shows (now). */
   readonly matched: number | null;
   readonly paidReference: string | null;
   readonly paidDelivered: boolean;
@@ -79,20 +80,20 @@ export class Ledger {
       requested: db.prepare('UPDATE exchange_partners SET requested = requested + ?, requested_seq = ? WHERE partner = ?'),
       nextPaymentId: db.prepare("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM exchange_payments WHERE partner = ? AND direction = 'out'"),
       firstUnrequested: db.prepare('SELECT MIN(seq) AS seq FROM exchange_log WHERE seq > ? AND issuer IN (SELECT value FROM json_each(?))'),
-      insertPayment: db.prepare('INSERT OR IGNORE INTO exchange_payments (partner, direction, id, issuer, tickets, first_seq, last_seq, created_at, matched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertPayment: db.prepare('INSERT OR IGNORE INTO exchange_payments (partner, direction, id, issuer, tickets, first_seq, last_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       insertRemote: db.prepare('INSERT OR IGNORE INTO exchange_remote (partner, seq, spend_id, issuer, expires_at, spent_at) VALUES (?, ?, ?, ?, ?, ?)'),
       insertConflict: db.prepare('INSERT OR IGNORE INTO exchange_conflicts (spend_id, partner, issuer, local_spent_at, remote_spent_at, detected_at) VALUES (?, ?, ?, ?, ?, ?)'),
       chargeConflict: db.prepare('UPDATE exchange_partners SET conflicts = conflicts + 1 WHERE partner = ?'),
       cursor: db.prepare('UPDATE exchange_partners SET pull_cursor = MAX(pull_cursor, ?), last_sync = ? WHERE partner = ?'),
       inSeq: db.prepare('UPDATE exchange_partners SET in_seq = ? WHERE partner = ? AND in_seq < ?'),
       outSeq: db.prepare('UPDATE exchange_partners SET out_seq = out_seq + 1 WHERE partner = ? RETURNING out_seq'),
-      payments: db.prepare('SELECT partner, direction, id, issuer, tickets, first_seq AS firstSeq, last_seq AS lastSeq, delivered, matched, paid_reference AS paidReference, paid_delivered AS paidDelivered FROM exchange_payments WHERE partner = ? ORDER BY direction, id'),
+      payments: db.prepare('SELECT partner, direction, id, issuer, tickets, first_seq AS firstSeq, last_seq AS lastSeq, delivered, paid_reference AS paidReference, paid_delivered AS paidDelivered FROM exchange_payments WHERE partner = ? ORDER BY direction, id'),
       payment: db.prepare('SELECT tickets, paid_reference AS paidReference FROM exchange_payments WHERE partner = ? AND direction = ? AND id = ?'),
       delivered: db.prepare('UPDATE exchange_payments SET delivered = 1 WHERE partner = ? AND direction = ? AND id = ?'),
       settle: db.prepare("UPDATE exchange_payments SET paid_reference = ?, paid_at = ? WHERE partner = ? AND direction = ? AND id = ? AND paid_reference IS NULL"),
       paidDelivered: db.prepare("UPDATE exchange_payments SET paid_delivered = 1 WHERE partner = ? AND direction = 'in' AND id = ?"),
       paid: db.prepare('UPDATE exchange_partners SET paid = paid + ? WHERE partner = ?'),
-      matched: db.prepare('SELECT COUNT(*) AS n FROM exchange_remote WHERE partner = ? AND seq BETWEEN ? AND ? AND issuer IN (SELECT value FROM json_each(?))'),
+      matched: db.prepare('SELECT COUNT(*) AS n FROM exchange_remote WHERE partner = ? AND seq BETWEEN ? AND ? AND issuer = ?'),
       conflictCount: db.prepare('SELECT COUNT(*) AS n FROM exchange_conflicts WHERE partner = ?'),
       prune: [
         db.prepare('DELETE FROM exchange_log WHERE expires_at <= ?'),
@@ -156,7 +157,7 @@ export class Ledger {
     const keys = JSON.stringify(partner.ticketKeys.map((k) => k.keyId));
     const first = (this.#st.firstUnrequested.get(r.requested_seq, keys) as { seq: number | null }).seq ?? seq;
     const id = (this.#st.nextPaymentId.get(partner.publicKey) as { id: number }).id;
-    this.#st.insertPayment.run(partner.publicKey, 'out', id, partner.ticketKeys[0]!.keyId, due, first, seq, now, null);
+    this.#st.insertPayment.run(partner.publicKey, 'out', id, partner.ticketKeys[0]!.keyId, due, first, seq, now);
     this.#st.requested.run(due, seq, partner.publicKey);
   }
 
@@ -217,20 +218,19 @@ export class Ledger {
   }
 
   payments(partner: string): PaymentRow[] {
-    type Raw = Omit<PaymentRow, 'delivered' | 'paidDelivered'> & { delivered: number; paidDelivered: number };
+    type Raw = Omit<PaymentRow, 'delivered' | 'paidDelivered' | 'matched'> & { delivered: number; paidDelivered: number };
     return (this.#st.payments.all(partner) as Raw[]).map((p) => ({
       ...p,
       delivered: p.delivered === 1,
+      matched: p.direction === 'in' ? (this.#st.matched.get(partner, p.firstSeq, p.lastSeq, p.issuer) as { n: number }).n : null,
       paidDelivered: p.paidDelivered === 1,
     }));
   }
 
-  /** A partner's PAYMENT_REQUEST to us (idempotent by its id); counts what our synced copy confirms. */
+  /** A partner's PAYMENT_REQUEST to us (idempotent by its id). */
   recordInboundRequest(partner: string, m: Extract<ExchangeRequest, { type: 'payment_request' }>, now: number): void {
-    const own = JSON.stringify([m.issuer]);
     if (!this.#ownIssuer(m.issuer)) throw new InputError('issuer', 'not one of our ticket keys');
-    const matched = (this.#st.matched.get(partner, m.firstSeq, m.lastSeq, own) as { n: number }).n;
-    this.#st.insertPayment.run(partner, 'in', m.id, m.issuer, m.tickets, m.firstSeq, m.lastSeq, now, matched);
+    this.#st.insertPayment.run(partner, 'in', m.id, m.issuer, m.tickets, m.firstSeq, m.lastSeq, now);
   }
 
   markDelivered(partner: string, direction: 'out' | 'in', id: number): void {

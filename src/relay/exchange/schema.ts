@@ -51,8 +51,7 @@ export const EXCHANGE_SCHEMA_SQL = `
     detected_at INTEGER NOT NULL
   );
   -- PAYMENT_REQUESTs: direction 'out' = we ask the partner to pay, 'in' = the partner asks us.
-  --   delivered: the other side acknowledged it; matched ('in' only): how many of the claimed
-  --   tickets our synced copy of their log shows; paid_*: the settlement.
+  --   delivered: the other side acknowledged it; paid_*: the settlement.
   CREATE TABLE exchange_payments (
     partner TEXT NOT NULL,
     direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
@@ -63,7 +62,6 @@ export const EXCHANGE_SCHEMA_SQL = `
     last_seq INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     delivered INTEGER NOT NULL DEFAULT 0,
-    matched INTEGER,
     paid_reference TEXT,
     paid_at INTEGER,
     paid_delivered INTEGER NOT NULL DEFAULT 0,

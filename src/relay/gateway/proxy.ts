@@ -1,6 +1,7 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { once, setMaxListeners } from 'node:events';
 import type { HtbPacer } from '../../core/htb/index.js';
+import { pacedCopy } from './paced-copy.js';
 
 /**
  * Forwarding one request to the backend and its response back, every response body byte paced by
@@ -23,6 +24,9 @@ function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[]): Outgoi
   }
   return out;
 }
+
+/** Bytes of a response read ahead of the paced writes, per flow. */
+export const READ_AHEAD = 128 * 1024;
 
 /**
  * Bytes per paced write for a class whose ceil is `ceilBytesPerSecond`: about 4 ms of it, within
@@ -57,7 +61,7 @@ export async function forward(
   opts: { writeSize: number; dropRequest: readonly string[]; requestHeaders: OutgoingHttpHeaders; responseHeaders: OutgoingHttpHeaders },
 ): Promise<void> {
   const abort = new AbortController();
-  // Each queued piece listens on the signal until it is released (a chunk is up to 16 pieces).
+  // Each queued piece listens on the signal until it is released (up to READ_AHEAD / 4 KiB + 16).
   setMaxListeners(0, abort.signal);
   const onClose = () => abort.abort(new Error('client went away'));
   res.once('close', onClose);
@@ -83,22 +87,7 @@ export async function forward(
   }
   try {
     res.writeHead(upstream.statusCode ?? 502, { ...endToEnd(upstream.headers, []), ...opts.responseHeaders });
-    for await (const chunk of upstream as AsyncIterable<Buffer>) {
-      // Pieces of writeSize keep a slow class's bytes flowing smoothly instead of in lumps, and
-      // queueing all of a chunk's pieces at once shows the scheduler this flow's real backlog
-      // (one piece at a time would leave the class idle between writes, lending its share away).
-      const pieces: Array<{ bytes: Buffer; ready: Promise<void> }> = [];
-      for (let off = 0; off < chunk.length; off += opts.writeSize) {
-        const bytes = chunk.subarray(off, off + opts.writeSize);
-        const ready = pacer.send(cls, bytes.length, abort.signal);
-        ready.catch(() => undefined);
-        pieces.push({ bytes, ready });
-      }
-      for (const p of pieces) {
-        await p.ready;
-        if (!res.write(p.bytes)) await once(res, 'drain', { signal: abort.signal });
-      }
-    }
+    await pacedCopy(upstream, res, pacer, cls, opts.writeSize, READ_AHEAD, abort.signal);
     res.end();
   } catch {
     upstream.destroy();

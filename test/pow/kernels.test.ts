@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { getAlgorithm, type AlgorithmName } from '../../src/core/pow/registry.js';
-import { instantiateKernel } from '../../src/core/pow/kernels/loader.js';
+import { instantiateKernel, loadBestKernel } from '../../src/core/pow/kernels/loader.js';
 import type { PowKernel } from '../../src/core/pow/kernel.js';
 import { hashMeetsTarget, hashToBigint, targetToBytes } from '../../src/core/pow/target.js';
 import { InputError } from '../../src/core/util/errors.js';
@@ -114,10 +114,32 @@ describe('loader', () => {
     await expect(instantiateKernel('empty', 'AGFzbQEAAAA=')).rejects.toThrow(/lacks export/);
   });
 
+  it('falls back to the scalar build when the SIMD module does not validate', async () => {
+    // A module whose only function uses an opcode no engine knows stands in for "SIMD unsupported".
+    const invalid = btoa(String.fromCharCode(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 0x0a, 5, 1, 3, 0, 0xff, 0x0b));
+    let scalarLoaded = false;
+    const k = await loadBestKernel('sha256d', async () => ({ wasmBase64: invalid }), async () => {
+      scalarLoaded = true;
+      return sha256dScalar;
+    });
+    expect(scalarLoaded).toBe(true);
+    const h = new Uint8Array(80).fill(1);
+    expect(k.hash(h)).toEqual(getAlgorithm('sha256d').referenceHash(h));
+  });
+
+  it('uses the SIMD build where it validates (SIMD128 is in Node 20)', async () => {
+    let scalarLoaded = false;
+    await loadBestKernel('sha256d', async () => sha256dSimd, async () => {
+      scalarLoaded = true;
+      return sha256dScalar;
+    });
+    expect(scalarLoaded).toBe(false);
+  });
+
   it('registry loads every algorithm and rejects unknown names', async () => {
     expect(() => getAlgorithm('sha256')).toThrow(InputError);
     expect(() => getAlgorithm('__proto__')).toThrow(InputError);
-    for (const name of ['sha256d', 'scrypt'] as const) {
+    for (const name of ['sha256d', 'scrypt', 'x11'] as const) {
       const k = await getAlgorithm(name).loadKernel();
       expect(k.algorithm).toBe(name);
     }

@@ -4,13 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchFirefox, type FirefoxWithAddon } from './lib/firefox.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
+import { serveTamperedDescriptor } from './lib/tampered-descriptor.js';
 
 describe('add-on in Firefox ESR (Tor Browser prefs)', () => {
   let relay: TestRelay;
   let browser: FirefoxWithAddon;
 
   beforeAll(async () => {
-    relay = await startTestRelay();
+    // A ticket costs four shares at the starting difficulty.
+    relay = await startTestRelay(0.0002, 0.0008);
     browser = await launchFirefox();
   });
   afterAll(async () => {
@@ -18,15 +20,38 @@ describe('add-on in Firefox ESR (Tor Browser prefs)', () => {
     await relay?.close();
   });
 
-  it('adds the relay from its descriptor page and mines a share the daemon accepts', async () => {
+  async function clickAddRelay(url: string): Promise<[string | undefined, string | null]> {
     const page = await browser.browser.newPage();
-    await page.goto(relay.descriptorUrl);
-    await page.waitForSelector('#workpass-add-relay', { timeout: 15_000 });
-    await page.click('#workpass-add-relay');
-    await page.waitForSelector('#workpass-add-relay-result[data-state]', { timeout: 15_000 });
-    const result = await page.$eval('#workpass-add-relay-result', (e) => [(e as HTMLElement).dataset.state, e.textContent]);
-    expect(result).toEqual(['added', expect.any(String)]);
+    try {
+      await page.goto(url);
+      await page.waitForSelector('#workpass-add-relay', { timeout: 15_000 });
+      await page.click('#workpass-add-relay');
+      await page.waitForSelector('#workpass-add-relay-result[data-state]', { timeout: 15_000 });
+      return await page.$eval('#workpass-add-relay-result', (e) => [(e as HTMLElement).dataset.state, e.textContent] as [string | undefined, string | null]);
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('refuses a relay whose descriptor signature is bad, with an error on the page', async () => {
+    const bad = await serveTamperedDescriptor(relay.descriptorUrl);
+    try {
+      const [state, text] = await clickAddRelay(bad.url);
+      expect(state).toBe('error');
+      expect(text).toMatch(/descriptor signature bad/);
+    } finally {
+      await bad.close();
+    }
+    expect((await relay.stats()).sessions).toBe(0);
+  });
+
+  it('adds the relay from its descriptor page, mines shares the daemon accepts and collects a ticket', async () => {
+    const [state] = await clickAddRelay(relay.descriptorUrl);
+    expect(state).toBe('added');
     const accepted = await waitFor('accepted shares', () => relay.accepted(), (n) => n >= 1);
     expect(accepted).toBeGreaterThanOrEqual(1);
+    // ticket.sign answered for the add-on's session: blinding, unblinding and verifying ran in the add-on.
+    const stats = await waitFor('a ticket issued', () => relay.stats(), (s) => s.tickets.issued >= 1);
+    expect(stats.tickets.issued).toBeGreaterThanOrEqual(1);
   });
 });

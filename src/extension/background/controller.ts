@@ -33,8 +33,12 @@ export class Controller {
 
   async state(): Promise<State> {
     const now = this.deps.now();
-    // Reading the wallet is also when expired tickets are pruned.
-    const wallet = await this.deps.wallet.update((w) => pruned(w, now));
+    // Reading the wallet is also when expired tickets are pruned (written back only if any were).
+    let wallet = await this.deps.wallet.get();
+    const kept = pruned(wallet, now);
+    if (kept.tickets.length !== wallet.tickets.length || kept.pending.length !== wallet.pending.length) {
+      wallet = await this.deps.wallet.update((w) => pruned(w, now));
+    }
     return { settings: await this.deps.settings.get(), status: await this.deps.status.get(), wallet: summarize(wallet, now) };
   }
 

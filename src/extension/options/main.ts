@@ -1,21 +1,30 @@
 // The options page: relays (add, choose, remove), CPU budget and randomization band, status.
 import { ask } from '../platform/ask.js';
 import { browser } from '../platform/browser.js';
-import { onStatusChange, stateText } from '../platform/format.js';
+import { onStorageChange, stateText, ticketLines } from '../platform/format.js';
 import { localize, t } from '../platform/i18n.js';
 import type { State } from '../messages.js';
-import { STATUS_KEY } from '../store/status.js';
+import type { RelayEntry } from '../store/settings.js';
 
 localize();
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+/** Writes text only when it changed (live regions would announce every rewrite). */
+function setText(id: string, text: string): void {
+  const el = $(id);
+  if (el.textContent !== text) el.textContent = text;
+}
 let budgetTouched = false;
 
-function relayItem(state: State, endpoint: string, name: string): HTMLLIElement {
+function relayItem(state: State, relay: RelayEntry): HTMLLIElement {
+  const { endpoint, name, descriptor } = relay;
   const li = document.createElement('li');
   li.dataset.endpoint = endpoint;
   const label = document.createElement('span');
   label.textContent = `${name} — ${endpoint}` + (state.settings.activeRelay === endpoint ? ` (${t('activeRelay')})` : '');
-  li.append(label, ' ');
+  const details = document.createElement('div');
+  details.className = 'relay-details';
+  details.textContent = t('relayPrice', [String(descriptor.tickets.price), String(descriptor.tickets.dt), descriptor.algorithms.map((a) => a.name).join(', ')]);
+  li.append(label, details, ' ');
   if (state.settings.activeRelay !== endpoint) {
     const use = document.createElement('button');
     use.type = 'button';
@@ -31,24 +40,41 @@ function relayItem(state: State, endpoint: string, name: string): HTMLLIElement 
   return li;
 }
 
+let shownRelays = '';
+let shownTickets = '';
+
 function show(state: State): void {
-  const list = $('relays');
-  list.replaceChildren(...state.settings.relays.map((r) => relayItem(state, r.endpoint, r.name)));
+  // Lists are rebuilt only when they change, so keyboard focus stays where the user left it.
+  const relaysKey = JSON.stringify([state.settings.activeRelay, state.settings.relays.map((r) => [r.endpoint, r.descriptor.signature])]);
+  if (relaysKey !== shownRelays) {
+    shownRelays = relaysKey;
+    $('relays').replaceChildren(...state.settings.relays.map((r) => relayItem(state, r)));
+  }
+  const ticketsKey = JSON.stringify(state.wallet);
+  if (ticketsKey !== shownTickets) {
+    shownTickets = ticketsKey;
+    $('tickets').replaceChildren(...ticketLines(state).map((line) => {
+      const li = document.createElement('li');
+      li.textContent = line;
+      return li;
+    }));
+    setText('tickets-pending', state.wallet.pending > 0 ? t('ticketsPending', String(state.wallet.pending)) : '');
+  }
   if (!budgetTouched) {
     $<HTMLInputElement>('cpu-budget').value = String(state.settings.cpuBudget);
     $<HTMLInputElement>('random-band').value = String(state.settings.randomBand);
   }
-  $('state').textContent = stateText(state.status) + (state.status.error ? ` — ${state.status.error}` : '');
-  $('shares').textContent = `${state.status.accepted} / ${state.status.rejected}`;
+  setText('state', stateText(state.status) + (state.status.error ? ` — ${state.status.error}` : ''));
+  setText('shares', `${state.status.accepted} / ${state.status.rejected}`);
 }
 
 async function act(p: Promise<State>): Promise<boolean> {
   try {
     show(await p);
-    $('relay-error').textContent = '';
+    setText('relay-error', '');
     return true;
   } catch (e) {
-    $('relay-error').textContent = e instanceof Error ? e.message : String(e);
+    setText('relay-error', e instanceof Error ? e.message : String(e));
     return false;
   }
 }
@@ -68,12 +94,12 @@ $<HTMLFormElement>('budget').addEventListener('submit', (ev) => {
   const randomBand = Number($<HTMLInputElement>('random-band').value);
   void act(ask({ type: 'setBudget', cpuBudget, randomBand })).then((ok) => {
     budgetTouched = !ok;
-    $('budget-result').textContent = ok ? t('saved') : '';
+    setText('budget-result', ok ? t('saved') : '');
   });
 });
 
-onStatusChange(browser.storage, STATUS_KEY, () => {
+onStorageChange(browser.storage, () => {
   ask({ type: 'getState' }).then(show, (e: unknown) => {
-    $('relay-error').textContent = e instanceof Error ? e.message : String(e);
+    setText('relay-error', e instanceof Error ? e.message : String(e));
   });
 });

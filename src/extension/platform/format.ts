@@ -1,3 +1,4 @@
+import type { State } from '../messages.js';
 import type { MiningStatus } from '../store/status.js';
 import { t } from './i18n.js';
 
@@ -11,11 +12,20 @@ export function stateText(s: MiningStatus): string {
   return t(`state_${s.state}`);
 }
 
-/** Subscribes `render` to changes of the status in storage.session (and calls it once now). */
-export function onStatusChange(browserStorage: { onChanged: { addListener(f: (changes: Record<string, unknown>, area: string) => void): void } }, key: string, render: () => void): void {
-  browserStorage.onChanged.addListener((changes, area) => {
-    if (area === 'session' && key in changes) render();
-    if (area === 'local') render();
+/** One line per relay with tickets: "<name>: N tickets, next expires <date>". */
+export function ticketLines(state: State): string[] {
+  if (state.wallet.relays.length === 0) return [t('ticketsNone')];
+  return state.wallet.relays.map((r) => {
+    const name = state.settings.relays.find((x) => x.endpoint === r.relay)?.name ?? r.relay;
+    return `${name}: ${t('ticketsForRelay', [String(r.tickets), new Date(r.nextExpiry).toLocaleString()])}`;
   });
+}
+
+/** Calls `render` now and whenever the add-on's storage changes. */
+export function onStorageChange(
+  storage: { onChanged: { addListener(f: (changes: Record<string, unknown>, area: string) => void): void } },
+  render: () => void,
+): void {
+  storage.onChanged.addListener(() => render());
   render();
 }

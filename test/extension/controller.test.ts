@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { Controller } from '../../src/extension/background/controller.js';
+import { parseRequest } from '../../src/extension/messages.js';
+import { descriptorUrlFrom, fetchDescriptor, type FetchLike } from '../../src/extension/relays/descriptor-fetch.js';
+import { MemoryStorageArea } from '../../src/extension/store/area.js';
+import { defaultSettings, parseSettings, SETTINGS_KEY } from '../../src/extension/store/settings.js';
+import { defaultStatus, parseStatus, STATUS_KEY } from '../../src/extension/store/status.js';
+import { TypedStore } from '../../src/extension/store/typed-store.js';
+import { emptyWallet, parseWallet, WALLET_KEY } from '../../src/extension/store/wallet.js';
+import { testDescriptor } from './fakes.js';
+
+const URL_A = 'http://relay.test/.well-known/workpass/descriptor.json';
+const EXT = { extensionPage: true, pageUrl: null };
+
+/** A fetch that serves fixed bodies by URL and records what it was asked. */
+function fakeFetch(bodies: Record<string, string>): FetchLike & { calls: { url: string; init: RequestInit }[] } {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const f = async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    if (!(url in bodies)) throw new TypeError('Failed to fetch');
+    return new Response(bodies[url], { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  return Object.assign(f, { calls });
+}
+
+function setup(bodies: Record<string, string>) {
+  const local = new MemoryStorageArea();
+  const settings = new TypedStore(local, SETTINGS_KEY, parseSettings, defaultSettings);
+  const status = new TypedStore(new MemoryStorageArea(), STATUS_KEY, parseStatus, defaultStatus);
+  const wallet = new TypedStore(local, WALLET_KEY, parseWallet, emptyWallet);
+  let applied = 0;
+  const fetch = fakeFetch(bodies);
+  const c = new Controller({ settings, status, wallet, fetch, now: () => Date.now(), miner: { apply: async () => void applied++ } });
+  return { c, settings, fetch, applied: () => applied };
+}
+
+describe('Controller', () => {
+  const good = JSON.stringify(testDescriptor('ws://relay.test/mine'));
+
+  it('adds a relay by descriptor URL (or bare origin) after verifying it, and applies it', async () => {
+    const t = setup({ [URL_A]: good });
+    const a = await t.c.handle({ type: 'addRelay', input: 'http://relay.test' }, EXT);
+    expect(a.ok).toBe(true);
+    const s = await t.settings.get();
+    expect(s.relays.map((r) => [r.endpoint, r.descriptorUrl, r.name])).toEqual([['ws://relay.test/mine', URL_A, 'test relay']]);
+    expect(s.activeRelay).toBe('ws://relay.test/mine');
+    expect(t.applied()).toBe(1);
+    // No cookies, no referrer, no redirects.
+    expect(t.fetch.calls[0]!.init).toMatchObject({ credentials: 'omit', redirect: 'error', referrerPolicy: 'no-referrer' });
+  });
+
+  it('refuses a descriptor whose signature is bad, changing nothing', async () => {
+    const tampered = JSON.stringify({ ...JSON.parse(good), name: 'evil relay' });
+    const t = setup({ [URL_A]: tampered });
+    expect(await t.c.handle({ type: 'addRelay', input: URL_A }, EXT)).toEqual({ ok: false, error: 'descriptor signature bad' });
+    expect((await t.settings.get()).relays).toEqual([]);
+    expect(t.applied()).toBe(0);
+  });
+
+  it('refuses a known relay whose descriptor key changed', async () => {
+    const t = setup({ [URL_A]: good });
+    await t.c.handle({ type: 'addRelay', input: URL_A }, EXT);
+    const other = setup({ [URL_A]: JSON.stringify(testDescriptor('ws://relay.test/mine', 2)) });
+    // Same stored settings, new key at the same URL.
+    await other.settings.set(await t.settings.get());
+    const a = await other.c.handle({ type: 'addRelay', input: URL_A }, EXT);
+    expect(a).toEqual({ ok: false, error: "the relay's descriptor key changed since it was added" });
+  });
+
+  it('lets a content script add only the descriptor of the page it runs on', async () => {
+    const t = setup({ [URL_A]: good });
+    expect((await t.c.handle({ type: 'addRelayFromPage' }, { extensionPage: false, pageUrl: URL_A })).ok).toBe(true);
+    const page = { extensionPage: false, pageUrl: 'http://relay.test/other' };
+    expect((await t.c.handle({ type: 'addRelayFromPage' }, page)).ok).toBe(false);
+    for (const req of [{ type: 'getState' }, { type: 'setMining', on: false }, { type: 'addRelay', input: URL_A }] as const) {
+      expect(await t.c.handle(req, page)).toEqual({ ok: false, error: `${req.type}: not allowed from a web page` });
+    }
+    expect((await t.c.handle({ type: 'addRelayFromPage' }, EXT)).ok).toBe(false);
+  });
+
+  it('validates budget and relay choices', async () => {
+    const t = setup({ [URL_A]: good });
+    expect((await t.c.handle({ type: 'setBudget', cpuBudget: 0, randomBand: 10 }, EXT)).ok).toBe(false);
+    expect((await t.c.handle({ type: 'setBudget', cpuBudget: 50, randomBand: 60 }, EXT)).ok).toBe(false);
+    expect((await t.c.handle({ type: 'setActiveRelay', endpoint: 'ws://nowhere/' }, EXT)).ok).toBe(false);
+    const a = await t.c.handle({ type: 'setBudget', cpuBudget: 40, randomBand: 5 }, EXT);
+    expect(a.ok && [a.state.settings.cpuBudget, a.state.settings.randomBand]).toEqual([40, 5]);
+  });
+});
+
+describe('parseRequest', () => {
+  it('accepts only well-formed requests addressed to the background', () => {
+    expect(parseRequest({ to: 'background', type: 'setMining', on: true })).toEqual({ type: 'setMining', on: true });
+    for (const bad of [null, 'x', {}, { to: 'offscreen', type: 'getState' }, { to: 'background', type: 'setMining', on: 'yes' },
+      { to: 'background', type: 'addRelay', input: 'x'.repeat(5000) }, { to: 'background', type: 'setBudget', cpuBudget: 2.5, randomBand: 1 },
+      { to: 'background', type: 'nope' }]) {
+      expect(parseRequest(bad)).toBeNull();
+    }
+  });
+});
+
+describe('descriptor fetching', () => {
+  it('normalizes the descriptor URL and refuses other schemes, paths and credentials', () => {
+    expect(descriptorUrlFrom('https://relay.example')).toBe('https://relay.example/.well-known/workpass/descriptor.json');
+    expect(descriptorUrlFrom(`${URL_A}?x=1#y`)).toBe(URL_A);
+    for (const bad of ['ws://relay.test/', 'file:///etc/passwd', 'http://u:p@relay.test/', 'http://relay.test/other', 'not a url']) {
+      expect(() => descriptorUrlFrom(bad)).toThrow();
+    }
+  });
+
+  it('names the failure: unreachable, malformed, oversized', async () => {
+    await expect(fetchDescriptor(fakeFetch({}), URL_A)).rejects.toMatchObject({ kind: 'unreachable' });
+    await expect(fetchDescriptor(fakeFetch({ [URL_A]: 'not json' }), URL_A)).rejects.toMatchObject({ kind: 'malformed' });
+    await expect(fetchDescriptor(fakeFetch({ [URL_A]: '{"version":1}' }), URL_A)).rejects.toMatchObject({ kind: 'malformed' });
+    await expect(fetchDescriptor(fakeFetch({ [URL_A]: ' '.repeat(70_000) }), URL_A)).rejects.toMatchObject({ kind: 'malformed' });
+  });
+});

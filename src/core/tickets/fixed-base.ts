@@ -93,7 +93,8 @@ function maddNiels(p: Extended, q: Niels, negative: boolean): Extended {
   const A = mul(sub(p.Y, p.X), qm);
   const B = mul(add(p.Y, p.X), qp);
   const Ct = mul(p.T, q.xy2d);
-  const C = negative ? sub(0n, Ct) : Ct;
+  const Cn = sub(0n, Ct);
+  const C = negative ? Cn : Ct;
   const Dd = add(p.Z, p.Z);
   const E = sub(B, A);
   const F = sub(Dd, C);
@@ -157,7 +158,8 @@ export class FixedBase {
   /** k·P for k in [0, ℓ). With `secret`, every row is scanned to pick the entry. */
   mul(k: bigint, secret: boolean): Point {
     if (typeof k !== 'bigint' || k < 0n || k >= ORDER) throw new RangeError('scalar out of range [0, ℓ)');
-    const digits = this.digits((k & 1n) === 1n ? k : k + ORDER);
+    // k' = k if k is odd, else k + ℓ, computed the same way for both.
+    const digits = this.digits(k + ORDER * (1n - (k & 1n)));
     let acc: Extended = { X: 0n, Y: 1n, Z: 1n, T: 0n };
     for (let w = 0; w < this.windows; w++) {
       const d = digits[w]!;

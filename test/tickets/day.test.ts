@@ -23,6 +23,17 @@ describe('UTC days', () => {
     expect(new TextDecoder().decode(infoForDay('2026-12-01'))).toBe('workpass-v1/day/2026-12-01');
   });
 
+  it('parseDay accepts exactly the strings utcDay produces', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 12 }), fc.anything()), (junk) => {
+      try {
+        const d = parseDay('day', junk);
+        expect(dayFromNumber(dayNumber(d))).toBe(junk);
+      } catch (err) {
+        expect(err).toBeInstanceOf(InputError);
+      }
+    }), { numRuns: 500 });
+  });
+
   it('rejects anything that is not a real day', () => {
     for (const bad of ['2026-02-30', '2026-13-01', '1969-12-31', '2026-1-01', ' 2026-12-01', '2026-12-01T00', '+02026-12-01', 20261201, null]) {
       expect(() => parseDay('day', bad)).toThrow(InputError);

@@ -85,6 +85,7 @@ export function scan(start: u32, count: u32): i32 {
         return 1;
       }
     }
+    if (count - i <= LANES) break; // so that i += LANES cannot wrap past 2^32
   }
   setScanResult(0, count);
   return 0;

@@ -168,6 +168,7 @@ function file(modeName) {
     `        if (nonceMeetsTarget(start + i + j)) { hits = i + j; return 1; }`,
     `      }`,
     `    }`,
+    `    if (count - i <= ${lanes}) break; // so that i += ${lanes} cannot wrap past 2^32`,
     `  }`,
     `  hits = count;`,
     `  return 0;`,

@@ -38,6 +38,7 @@ const BLOCK: usize = memory.data(32);
 
 @inline function lane(j: usize): usize { return V + (j << 5); }
 
+// Regroups the step constants of lanes 0..3 by step for permute4 (once).
 function init(): void {
   if (ready) return;
   for (let r: usize = 0; r < 8; r++) {

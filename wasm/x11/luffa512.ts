@@ -1,5 +1,6 @@
 // Luffa-512 (SHA-3 round-2 submission, version 2): five 256-bit lanes of eight u32 words, message
-// injection MI5 over the ring GF(2^8)[x]/(x^8+x^4+x^3+x+1) on words, then the permutations Q_0..Q_4
+// injection MI5 (its multiplication by x works in GF(2)[x]/(x^8+x^4+x^3+x+1) with the eight words of a
+// lane as the coefficients, bit-parallel across the 32 bit positions), then the permutations Q_0..Q_4
 // (tweak, 8 steps of SubCrumb, MixWord, AddConstant). 32-byte big-endian blocks; 10* padding; two
 // blank rounds each output the xor of the lanes (256 bits) -> 512-bit digest.
 

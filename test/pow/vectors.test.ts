@@ -8,8 +8,10 @@ import { sha256dReference } from '../../src/core/pow/reference.js';
 import { bytesToHex, hexToBytes, reverseBytes } from '../../src/core/util/bytes.js';
 
 interface BlockVector {
-  chain: string; height: number; version: number; previousblockhash: string; merkleroot: string;
+  chain: string; height: number | null; version: number; previousblockhash: string; merkleroot: string;
   time: number; bits: string; nonce: number; headerHex: string; hash: string; blockId?: string;
+  /** Set when the source published only the raw header and the fields were read from it. */
+  fieldsFrom?: string;
 }
 
 const display = (digest: Uint8Array) => bytesToHex(reverseBytes(digest));
@@ -35,9 +37,10 @@ const sets: Array<[AlgorithmName, BlockVector[]]> = [
 
 describe.each(sets)('%s real-chain vectors', (name, vectors) => {
   const algo = getAlgorithm(name);
-  const label = (v: BlockVector) => `${v.chain} ${v.height}`;
+  const label = (v: BlockVector) => `${v.chain} ${v.height ?? v.hash.slice(0, 16)}`;
+  const withFields = vectors.filter((v) => v.fieldsFrom === undefined);
 
-  it.each(vectors.map((v) => [label(v), v] as const))('%s: header bytes match the published fields', (_l, v) => {
+  it.each(withFields.map((v) => [label(v), v] as const))('%s: header bytes match the published fields', (_l, v) => {
     expect(bytesToHex(serialize(v))).toBe(v.headerHex);
   });
 
@@ -45,7 +48,8 @@ describe.each(sets)('%s real-chain vectors', (name, vectors) => {
     const header = hexToBytes('header', v.headerHex, 80);
     const digest = algo.referenceHash(header);
     expect(display(digest)).toBe(v.hash);
-    expect(hashMeetsTarget(digest, targetFromNbits(parseInt(v.bits, 16)))).toBe(true);
+    const nbits = new DataView(header.buffer).getUint32(72, true);
+    expect(hashMeetsTarget(digest, targetFromNbits(nbits))).toBe(true);
     if (v.blockId !== undefined) expect(display(sha256dReference(header))).toBe(v.blockId);
   });
 
@@ -59,7 +63,8 @@ describe.each(sets)('%s real-chain vectors', (name, vectors) => {
     const kernel = await algo.loadKernel();
     kernel.setJob(header.subarray(0, 76), reverseBytes(hexToBytes('hash', v.hash)));
     // Exactly the published hash as target: the block's own nonce meets it (<=), found in a window around it.
-    const start = (v.nonce - 5) >>> 0;
-    expect(kernel.scan(start, 11)).toEqual({ nonce: v.nonce, hashes: ((v.nonce - start) >>> 0) + 1 });
+    const nonce = new DataView(header.buffer).getUint32(76, true);
+    const start = (nonce - 5) >>> 0;
+    expect(kernel.scan(start, 11)).toEqual({ nonce, hashes: ((nonce - start) >>> 0) + 1 });
   });
 });

@@ -46,7 +46,13 @@ function parse(argv) {
 function ensureBuilt() {
   const gen = join(root, 'src/core/pow/kernels/sha256d.wasm.generated.ts');
   if (!existsSync(gen)) execFileSync(process.execPath, [join(root, 'scripts/build-wasm.mjs')], { stdio: 'inherit' });
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.node.json')], { stdio: 'inherit' });
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.node.json')], { stdio: 'inherit' });
+  } catch (e) {
+    // tsc still emits when some other file has a type error; only missing output is fatal here.
+    if (!existsSync(join(root, 'dist/node/src/core/pow/kernels/loader.js'))) throw e;
+    process.stderr.write('bench:browser: tsc reported errors (see above); using the emitted kernels anyway\n');
+  }
 }
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };

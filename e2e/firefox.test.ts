@@ -1,6 +1,9 @@
 // The thin slice in Firefox ESR with Tor Browser's prefs: the relay's descriptor page -> the add-on's
 // "add this relay" (content script) -> event page -> WebAssembly kernel in a Worker -> share -> the
 // real daemon counts it. BiDi cannot open moz-extension:// pages, so the test works as a user would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchFirefox, type FirefoxWithAddon } from './lib/firefox.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
@@ -9,15 +12,17 @@ import { serveTamperedDescriptor } from './lib/tampered-descriptor.js';
 describe('add-on in Firefox ESR (Tor Browser prefs)', () => {
   let relay: TestRelay;
   let browser: FirefoxWithAddon;
+  const profile = mkdtempSync(join(tmpdir(), 'workpass-firefox-'));
 
   beforeAll(async () => {
     // A ticket costs four shares at the starting difficulty.
     relay = await startTestRelay(0.0002, 0.0008);
-    browser = await launchFirefox();
+    browser = await launchFirefox(profile);
   });
   afterAll(async () => {
     await browser?.close();
     await relay?.close();
+    rmSync(profile, { recursive: true, force: true });
   });
 
   async function clickAddRelay(url: string): Promise<[string | undefined, string | null]> {
@@ -53,5 +58,14 @@ describe('add-on in Firefox ESR (Tor Browser prefs)', () => {
     // ticket.sign answered for the add-on's session: blinding, unblinding and verifying ran in the add-on.
     const stats = await waitFor('a ticket issued', () => relay.stats(), (s) => s.tickets.issued >= 1);
     expect(stats.tickets.issued).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps its relay across a browser restart with the same profile and mines on', async () => {
+    await browser.close(true);
+    const before = await relay.accepted();
+    browser = await launchFirefox(profile);
+    // Nothing is clicked this time: the relay comes from storage.local, which survived the restart.
+    const after = await waitFor('a share after the restart', () => relay.accepted(), (n) => n > before, 60_000);
+    expect(after).toBeGreaterThan(before);
   });
 });

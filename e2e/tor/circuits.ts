@@ -71,6 +71,12 @@ export class CircuitLog {
     }, timeoutMs, `no stream from ${source} attached to a circuit`);
   }
 
+  /** The stream opened from 127.0.0.1:`localPort`, once tor has reported it (its NEW event). */
+  async streamOfLocalPort(localPort: number, timeoutMs = 10_000): Promise<StreamInfo> {
+    const source = `127.0.0.1:${localPort}`;
+    return this.waitFor(() => [...this.streams.values()].find((s) => s.sourceAddr === source), timeoutMs, `no stream from ${source}`);
+  }
+
   private waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
     const now = probe();
     if (now !== undefined) return Promise.resolve(now);

@@ -49,8 +49,10 @@ export interface TorNetwork {
   readonly controlAuth: ControlAuth;
   /** Milliseconds from the start call to a fetched probe page. */
   readonly bootstrapMs: number;
-  /** Hops of the probe's circuit (3 on a working network). */
+  /** Hops of the probe's circuit (3 or more on a working network). */
   readonly probeHops: number;
+  /** The relays of the network (authorities first), with their identity fingerprints. */
+  readonly relays: readonly RelayInfo[];
   /** A new authenticated control connection to the client; the caller closes it. */
   control(): Promise<TorControl>;
   /**
@@ -62,6 +64,13 @@ export interface TorNetwork {
   pids(): number[];
   /** Stops every process, checks that none is left, removes the directory unless keepDir. */
   stop(): Promise<void>;
+}
+
+export interface RelayInfo {
+  readonly nickname: string;
+  /** 40 hex digits, as in CIRC event paths. */
+  readonly fingerprint: string;
+  readonly role: 'authority' | 'exit' | 'middle';
 }
 
 export class TorNetworkError extends Error {
@@ -153,6 +162,16 @@ export async function startTorNetwork(options: TorNetworkOptions = {}): Promise<
     const authNames = identities.map((a) => a.nickname);
     await waitForConsensus(identities[0]!.dirPort, { names, exitNames, authNames }, authorities[0]!, left);
     log(`consensus lists all ${names.length} relays (${Date.now() - started} ms)`);
+    const relayInfo: RelayInfo[] = await Promise.all(
+      names.map(async (nickname, i): Promise<RelayInfo> => {
+        // <DataDirectory>/fingerprint: "nickname FINGERPRINT" (tor(1), FILES).
+        const line = (await readFile(join(dataDir, nickname, 'fingerprint'), 'utf8')).trim();
+        const fingerprint = line.split(' ')[1] ?? '';
+        if (!/^[0-9A-F]{40}$/.test(fingerprint)) throw new TorNetworkError(`${nickname}: bad fingerprint file: ${line}`);
+        const role = i < AUTHORITIES ? 'authority' : i < AUTHORITIES + exits ? 'exit' : 'middle';
+        return { nickname, fingerprint, role };
+      }),
+    );
 
     const clientDir = await nodeDir('client');
     const clientPortFile = join(clientDir, 'control-port');
@@ -190,6 +209,7 @@ export async function startTorNetwork(options: TorNetworkOptions = {}): Promise<
       controlAuth: c.auth,
       bootstrapMs,
       probeHops,
+      relays: relayInfo,
       control: () => TorControl.connect(c.port, c.auth),
       addOnion: (portsIn, opts) => {
         const list: readonly OnionPort[] =

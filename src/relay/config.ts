@@ -55,6 +55,8 @@ export interface RelayConfig {
     readonly globalMessagesPerSecond: number;
     readonly idleSeconds: number;
     readonly sessionsPerConnection: number;
+    /** New ticket/donation sessions the relay creates per second, all connections together. */
+    readonly sessionOpensPerSecond: number;
   };
   readonly partners: readonly string[];
   /** The ticket gateway and the Protocol 2 exchange (src/relay/gateway/settings.ts); null = off. */
@@ -96,6 +98,7 @@ export const DEFAULTS: RelayConfig = {
     globalMessagesPerSecond: 50_000,
     idleSeconds: 600,
     sessionsPerConnection: 8,
+    sessionOpensPerSecond: 50,
   },
   partners: [],
   gateway: null,
@@ -213,6 +216,7 @@ const SETTINGS: ReadonlyArray<{ path: string; flag?: string; parse: Parse }> = [
   { path: 'limits.globalMessagesPerSecond', parse: num(1, 1e8) },
   { path: 'limits.idleSeconds', parse: num(1, 86400) },
   { path: 'limits.sessionsPerConnection', parse: num(1, 1000, true) },
+  { path: 'limits.sessionOpensPerSecond', parse: num(0.1, 1e6) },
   { path: 'partners', parse: parsePartners },
   { path: 'logLevel', flag: 'log-level', parse: parseLogLevel },
   ...ticketServiceSettings(parseHostPort),
@@ -316,6 +320,7 @@ function build(values: Map<string, unknown>): RelayConfig {
       globalMessagesPerSecond: get('limits.globalMessagesPerSecond', d.limits.globalMessagesPerSecond),
       idleSeconds: get('limits.idleSeconds', d.limits.idleSeconds),
       sessionsPerConnection: get('limits.sessionsPerConnection', d.limits.sessionsPerConnection),
+      sessionOpensPerSecond: get('limits.sessionOpensPerSecond', d.limits.sessionOpensPerSecond),
     },
     partners: get('partners', d.partners),
     ...buildTicketServices(values),

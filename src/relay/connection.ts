@@ -20,6 +20,12 @@ interface SentJob {
   readonly seen: Set<string>;
 }
 
+/** A handler's result meaning "the reply is sent later" (after the share's credit commits). */
+const DEFERRED = Symbol('deferred');
+
+/** Encoded mining.notify per job: [clean_jobs false, clean_jobs true]. */
+const NOTIFY_CACHE = new WeakMap<Job, [string | undefined, string | undefined]>();
+
 /** How many of a connection's most recent jobs stay valid (older ones are stale, error 21). */
 const JOBS_KEPT = 8;
 /** A connection that keeps sending past its rate limit this many times is dropped. */
@@ -85,7 +91,7 @@ export class Connection {
     }
     try {
       const result = this.dispatch(req, now);
-      if (req.id !== null) this.send(encodeResult(req.id, result));
+      if (result !== DEFERRED && req.id !== null) this.send(encodeResult(req.id, result));
       this.afterReply?.();
     } catch (err) {
       if (err instanceof RpcError) this.reply(req.id, err.code, err.message);
@@ -122,7 +128,7 @@ export class Connection {
       case 'mining.authorize':
         return this.authorize(p);
       case 'mining.submit':
-        return this.submit(p, now);
+        return this.submit(p, now, req.id);
       case Method.sessionOpen:
         return this.openSession(p, now);
       case Method.sessionStatus:
@@ -199,7 +205,17 @@ export class Connection {
     this.variant = 0;
     this.jobs.set(jobId, { job, difficulty, seen: new Set() });
     while (this.jobs.size > JOBS_KEPT) this.jobs.delete(this.jobs.keys().next().value as string);
-    this.send(encodeRequest(null, 'mining.notify', encodeNotifyParams({ ...job, jobId, merkleBranch: job.merkleBranches, cleanJobs: clean })));
+    // The common case (no variant) is the same text for every connection: encode it once per job.
+    let text = jobId === job.jobId ? NOTIFY_CACHE.get(job)?.[clean ? 1 : 0] : undefined;
+    if (text === undefined) {
+      text = encodeRequest(null, 'mining.notify', encodeNotifyParams({ ...job, jobId, merkleBranch: job.merkleBranches, cleanJobs: clean }));
+      if (jobId === job.jobId) {
+        const entry = NOTIFY_CACHE.get(job) ?? [undefined, undefined];
+        entry[clean ? 1 : 0] = text;
+        NOTIFY_CACHE.set(job, entry);
+      }
+    }
+    this.send(text);
   }
 
   /** Resends the current job under a fresh id after a difficulty change. */
@@ -224,7 +240,7 @@ export class Connection {
    * job exists (21); ntime window; duplicate (22); the hash; the target of the difficulty assigned
    * with that job (23). An accepted share is credited in the store before the reply is sent.
    */
-  private submit(params: readonly unknown[], now: number): boolean {
+  private submit(params: readonly unknown[], now: number, id: RpcId): typeof DEFERRED {
     if (this.extranonce1 === null) return this.refuse('not-subscribed', ErrorCode.notSubscribed, 'not subscribed');
     let s;
     try {
@@ -251,10 +267,13 @@ export class Connection {
       return this.refuse('low-difficulty', ErrorCode.lowDifficulty, 'low difficulty share');
     }
     sent.seen.add(key);
-    this.ctx.credit(worker.sessionId, worker.mode, sent.difficulty, now);
+    const retarget = this.vardiff.onShare(now) !== undefined;
+    this.ctx.credit(worker.sessionId, worker.mode, sent.difficulty, now, (ok) => {
+      if (id !== null) this.send(ok ? encodeResult(id, true) : encodeError(id, ErrorCode.other, 'internal error: share not recorded'));
+      if (retarget) this.resendWithNewDifficulty();
+    });
     this.ctx.source.offer({ job: sent.job, extranonce1: this.extranonce1, extranonce2: s.extranonce2, ntime: s.ntime, nonce: s.nonce, hash });
-    if (this.vardiff.onShare(now) !== undefined) this.afterReply = () => this.resendWithNewDifficulty();
-    return true;
+    return DEFERRED;
   }
 
   private refuse(reason: RejectReason, code: (typeof ErrorCode)[keyof typeof ErrorCode], message: string): never {

@@ -23,8 +23,8 @@ export interface RelayContext {
   now(): number;
   /** The share target for an assigned difficulty (cached). */
   targetFor(difficulty: number): bigint;
-  /** Credits an accepted share (store first, then metrics); throws if the store fails. */
-  credit(sessionId: number, mode: SessionMode, difficulty: number, now: number): void;
+  /** Credits an accepted share (group commit); `done(ok)` runs once it is in the store (or failed). */
+  credit(sessionId: number, mode: SessionMode, difficulty: number, now: number, done: (ok: boolean) => void): void;
   /** Source of fresh job-id variants after difficulty changes. */
   variantCounter: number;
 }

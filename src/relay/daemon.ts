@@ -6,6 +6,7 @@ import { getAlgorithm } from '../core/pow/registry.js';
 import { targetFromDifficulty } from '../core/pow/target.js';
 import type { RelayConfig } from './config.js';
 import { Connection } from './connection.js';
+import { CreditQueue } from './credit-queue.js';
 import type { RelayContext } from './context.js';
 import { ExtranonceAllocator } from './extranonce.js';
 import { listenHttp } from './http.js';
@@ -93,6 +94,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       })
     : new PoolSource({ pool: config.pool, algorithm, log, now });
 
+  const credits = new CreditQueue(store, (err, count) => log.error({ err, count }, 'crediting shares failed'));
   const connections = new Set<Connection>();
   const byPeer = new Map<Peer, Connection>();
   const targets = new Map<number, bigint>();
@@ -112,7 +114,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       return extranonces;
     },
     globalBucket: new TokenBucket(config.limits.globalMessagesPerSecond, config.limits.globalMessagesPerSecond, started),
-    sessionOpenBucket: new TokenBucket(50, 200, started),
+    sessionOpenBucket: new TokenBucket(config.limits.sessionOpensPerSecond, config.limits.sessionOpensPerSecond * 4, started),
     now,
     targetFor(difficulty) {
       let t = targets.get(difficulty);
@@ -123,15 +125,28 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       }
       return t;
     },
-    credit(sessionId, mode, difficulty, at) {
-      store.creditShare(sessionId, mode, toNano(difficulty), at);
-      metrics.accept(difficulty, at);
+    credit(sessionId, mode, difficulty, at, done) {
+      credits.add(sessionId, mode, toNano(difficulty), at, (ok) => {
+        if (ok) metrics.accept(difficulty, at);
+        done(ok);
+      });
     },
     variantCounter: 0,
   };
 
+  // New jobs go out in slices of 500 connections per event-loop turn, so replies to shares are not
+  // held up behind a broadcast to thousands of clients; a newer job supersedes an unfinished one.
+  let generation = 0;
   source.onJob((job, clean) => {
-    for (const c of connections) c.notify(job, clean);
+    const mine = ++generation;
+    const list = [...connections];
+    let i = 0;
+    const step = () => {
+      if (mine !== generation && !clean) return;
+      for (const end = Math.min(list.length, i + 500); i < end; i++) if (!list[i]!.closed) list[i]!.notify(job, clean);
+      if (i < list.length) setImmediate(step);
+    };
+    step();
   });
   source.onLayoutChange(() => {
     const layout = source.layout();
@@ -163,6 +178,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   const listeners: Listener[] = [];
   const cleanup = async () => {
     for (const l of listeners) await l.close();
+    credits.flush();
     await source.close();
     store.close();
   };

@@ -208,6 +208,14 @@ describe('Protocol 2: ticket exchange between partner relays', () => {
       expect((await post(me, 999)).status).toBe(409);
       expect((await post(me, 1001, body, encodeRequest({ type: 'spent_query', after: 5, limit: 10 }))).status).toBe(401);
       expect((await fetch(r2.url + EXCHANGE_PATH, { method: 'POST', body: '{}' })).status).toBe(401);
+      expect((await fetch(r2.url + '/other', { method: 'POST', body: '{}' })).status).toBe(404);
+      expect((await post(me, 1002, new Uint8Array(20_000))).status).toBe(413);
+      const garbage = new TextEncoder().encode('{"type":"spent_query","after":-1,"limit":10}');
+      expect((await post(me, 1003, garbage)).status).toBe(400);
+      // A well-formed request the ledger refuses: a payment for a request that does not exist.
+      const unknown = encodeRequest({ type: 'payment', id: 77, reference: 'tx' });
+      expect((await post(me, 1004, unknown)).status).toBe(422);
+      expect(r2.ledger.trust(new ExchangeKey(x1).publicKey).paid).toBe(0);
       // An impostor at the partner's address, signing with another key: R1 refuses its answers.
       const impostorKey = new ExchangeKey(rand(32));
       const impostor = createServer((req, res) => {

@@ -73,6 +73,10 @@ export class ExchangeService {
   /** The node:http request listener. */
   async listener(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.url !== EXCHANGE_PATH || req.method !== 'POST') return plain(res, 404, 'not found');
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+      res.setHeader('connection', 'close');
+      return plain(res, 413, 'request too large');
+    }
     const body = await readBody(req, MAX_REQUEST_BYTES);
     if (body === null) return plain(res, 413, 'request too large');
     const auth = readRequestAuth(req.headers);

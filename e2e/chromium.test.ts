@@ -42,4 +42,28 @@ describe('add-on in Chromium', () => {
     expect(status.accepted).toBeGreaterThanOrEqual(1);
     expect(offscreen).toBe(1);
   });
+
+  it('has a localized popup that works from the keyboard', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await page.locator('#state').filter({ hasText: /\S/ }).waitFor();
+    expect(await page.locator('h1').textContent()).toBe('workpass');
+    expect(await page.locator('label[for], label').first().textContent()).toMatch(/Mining/);
+    // Tab reaches the mining switch first; Space turns mining off, and the background says so.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('mining');
+    await page.keyboard.press('Space');
+    await page.locator('#state').filter({ hasText: 'Idle' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('donation');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('open-options');
+    // Mining off released the workers: the offscreen document is gone.
+    const offscreen = await browser.background.evaluate(async () => {
+      const c = (globalThis as unknown as { chrome: { runtime: { getContexts(f: { contextTypes: string[] }): Promise<unknown[]> } } }).chrome;
+      return (await c.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length;
+    });
+    expect(offscreen).toBe(0);
+    await page.close();
+  });
 });

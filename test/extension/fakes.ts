@@ -256,6 +256,7 @@ export class InProcessHost implements WorkerHost {
   readonly orders: WorkOrder[] = [];
   #run = 0;
   stops = 0;
+  releases = 0;
 
   constructor(private readonly clock?: ScanClock) {}
 
@@ -270,6 +271,11 @@ export class InProcessHost implements WorkerHost {
 
   async stop(): Promise<void> {
     this.stops++;
+    this.#run++;
+  }
+
+  async release(): Promise<void> {
+    this.releases++;
     this.#run++;
   }
 }

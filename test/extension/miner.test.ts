@@ -117,6 +117,7 @@ describe('Miner against a fake relay', () => {
     await off.ready;
     await off.miner.apply();
     expect((await off.status.get()).state).toBe('idle');
+    expect(off.host.releases).toBe(1);
     const none = setup(relay, { relays: [], activeRelay: null });
     await none.ready;
     await none.miner.apply();

@@ -62,12 +62,12 @@ export class Miner {
     const s = await this.deps.settings.get();
     if (gen !== this.#generation) return;
     if (!s.mining) {
-      await this.deps.host.stop();
+      await this.deps.host.release();
       await this.#setStatus({ state: 'idle', error: null, hashRate: 0, cpu: 0 });
       return;
     }
     if (s.activeRelay === null) {
-      await this.deps.host.stop();
+      await this.deps.host.release();
       await this.#setStatus({ state: 'no_relay', error: null, hashRate: 0, cpu: 0, relay: null });
       return;
     }
@@ -77,7 +77,7 @@ export class Miner {
   async stop(): Promise<void> {
     ++this.#generation;
     this.#teardown();
-    await this.deps.host.stop();
+    await this.deps.host.release();
   }
 
   #teardown(): void {

@@ -43,6 +43,11 @@ export class OffscreenHost implements WorkerHost {
     await this.#send({ to: 'offscreen', type: 'stop' });
   }
 
+  async release(): Promise<void> {
+    if (this.offscreen.hasDocument !== undefined && !(await this.offscreen.hasDocument())) return;
+    await this.offscreen.closeDocument().catch(() => undefined);
+  }
+
   deliver(report: WorkReport): void {
     this.onReport?.(report);
   }

@@ -10,6 +10,8 @@ export interface WorkerHost {
   setWork(order: WorkOrder): Promise<void>;
   /** Stops all hashing (workers may be kept for the next order). */
   stop(): Promise<void>;
+  /** Stops and frees the workers (and Chromium's offscreen document) until the next order. */
+  release(): Promise<void>;
   /** Receives the workers' reports; set by the background. */
   onReport: ((report: WorkReport) => void) | null;
 }

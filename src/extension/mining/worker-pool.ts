@@ -47,8 +47,8 @@ export class WorkerPool implements WorkerHost {
     await Promise.all(this.#workers.map(({ api }) => api.stop()));
   }
 
-  /** Terminates every worker. */
-  close(): void {
+  async release(): Promise<void> {
+    this.#orderId = -1;
     for (const { worker } of this.#workers.splice(0)) worker.terminate();
   }
 }

@@ -9,7 +9,7 @@ import { decodeSignature, type Challenge, type Commitment, type Response, type S
  * Abe–Okamoto partially blind WI-Schnorr signatures (paper, Appendix B, Protocol B.1) over
  * ristretto255. Notation follows the paper: signer key x, y = g^x, z = F(info).
  *
- * One deliberate difference: the challenge hash also takes y (see hashes.ts), and β is
+ * Differences from the paper's text: the challenge hash also takes y (see hashes.ts), and β is
  * b·g^t3·z^t4 — the paper prints y^t4, which would not verify (g^σ z^δ = b g^t3 z^t4).
  */
 
@@ -56,10 +56,10 @@ function akey(key: unknown): SigningKey {
 
 function commitFor(key: SigningKey, info: Uint8Array, u: bigint, s: bigint, d: bigint): SignerState {
   const { z } = F(info);
-  // Step 1: a = g^u, b = g^s z^d. u stays secret forever (r = u - cx would reveal x), so g^u
-  // uses the constant-shape multiplication; s and d are revealed in the response anyway.
+  // Step 1: a = g^u, b = g^s z^d, all with the constant-shape multiplication: u stays secret
+  // forever (r = u - cx would reveal x), and s, d must stay hidden until the challenge is fixed.
   const a = mulSecret(G, u);
-  const b = mulPublic(G, s).add(mulPublic(z, d));
+  const b = mulSecret(G, s).add(mulSecret(z, d));
   if (a.is0() || b.is0()) throw new Error('degenerate commitment (identity); draw new randomness');
   return new SignerState(key.keyId, info.slice(), { a, b }, u, s, d);
 }

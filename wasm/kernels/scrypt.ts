@@ -19,38 +19,56 @@ const XV: usize = memory.data(512, 16); // four lanes' X: word w of lane k at XV
 const WORK: usize = memory.data(80, 16);
 const HASHES: usize = memory.data(128, 16);
 
-// The scratchpad, allocated once per instance: V[i] holds the four lanes' X (512 bytes), 512 KiB in all.
+// The scratchpad, allocated once per instance: 128 KiB per lane, V_k[i] = lane k's X (128 bytes,
+// words in order), so a lane's row lookup in the second loop reads two contiguous cache lines.
 const V: usize = (__heap_base + 63) & ~(<usize>63);
-const needPages = <i32>((V + (<usize>N << 9) + 0xffff) >> 16);
+const LANE_BYTES: usize = <usize>N << 7;
+const needPages = <i32>((V + LANE_BYTES * LANES + 0xffff) >> 16);
 if (memory.size() < needPages) memory.grow(needPages - memory.size());
+
+// 4x4 transposes of 32-bit words turn four lane-format vectors (word w of lanes 0..3) into four
+// lane rows (words w..w+3 of lane k) and back: interleave pairs of 32-bit lanes, then 64-bit halves.
+// @ts-ignore: decorator
+@inline function lo32(a: v128, b: v128): v128 { return i32x4.shuffle(a, b, 0, 4, 1, 5); }
+// @ts-ignore: decorator
+@inline function hi32(a: v128, b: v128): v128 { return i32x4.shuffle(a, b, 2, 6, 3, 7); }
+// @ts-ignore: decorator
+@inline function lo64(a: v128, b: v128): v128 { return i64x2.shuffle(a, b, 0, 2); }
+// @ts-ignore: decorator
+@inline function hi64(a: v128, b: v128): v128 { return i64x2.shuffle(a, b, 1, 3); }
 
 /** ROMix (RFC 7914 section 5) with r = 1 on four lanes. */
 function romix4(): void {
   for (let i: u32 = 0; i < N; i++) {
-    // V[i] := X, as 32 vector copies (memory.copy is a call out of the engine's compiled code).
-    const row = V + (<usize>i << 9);
-    for (let w: usize = 0; w < 512; w += 64) {
-      v128.store(row + w, v128.load(XV + w), 0);
-      v128.store(row + w, v128.load(XV + w, 16), 16);
-      v128.store(row + w, v128.load(XV + w, 32), 32);
-      v128.store(row + w, v128.load(XV + w, 48), 48);
+    // V_k[i] := lane k of X, four words at a time.
+    const row = V + (<usize>i << 7);
+    for (let g: usize = 0; g < 512; g += 64) {
+      const a = v128.load(XV + g), b = v128.load(XV + g, 16), c = v128.load(XV + g, 32), d = v128.load(XV + g, 48);
+      const ab01 = lo32(a, b), ab23 = hi32(a, b), cd01 = lo32(c, d), cd23 = hi32(c, d);
+      const o = row + (g >> 2);
+      v128.store(o, lo64(ab01, cd01));
+      v128.store(o + LANE_BYTES, hi64(ab01, cd01));
+      v128.store(o + 2 * LANE_BYTES, lo64(ab23, cd23));
+      v128.store(o + 3 * LANE_BYTES, hi64(ab23, cd23));
     }
     xorSalsa8x4(XV, XV + 256);
     xorSalsa8x4(XV + 256, XV);
   }
   for (let i: u32 = 0; i < N; i++) {
-    // Integerify per lane: X[16] mod N picks that lane's row; XOR the lane's words of that row in.
+    // Integerify per lane: X[16] mod N picks that lane's row; XOR the lane's row into its lane of X.
     const x16 = v128.load(XV, 256);
-    const r0 = V + (<usize>(i32x4.extract_lane(x16, 0) & (N - 1)) << 9);
-    const r1 = V + (<usize>(i32x4.extract_lane(x16, 1) & (N - 1)) << 9) + 4;
-    const r2 = V + (<usize>(i32x4.extract_lane(x16, 2) & (N - 1)) << 9) + 8;
-    const r3 = V + (<usize>(i32x4.extract_lane(x16, 3) & (N - 1)) << 9) + 12;
-    for (let w: usize = 0; w < 512; w += 16) {
-      let v = v128.load32_zero(r0 + w);
-      v = v128.load32_lane(r1 + w, v, 1);
-      v = v128.load32_lane(r2 + w, v, 2);
-      v = v128.load32_lane(r3 + w, v, 3);
-      v128.store(XV + w, v128.xor(v128.load(XV + w), v));
+    const r0 = V + (<usize>(i32x4.extract_lane(x16, 0) & (N - 1)) << 7);
+    const r1 = V + LANE_BYTES + (<usize>(i32x4.extract_lane(x16, 1) & (N - 1)) << 7);
+    const r2 = V + 2 * LANE_BYTES + (<usize>(i32x4.extract_lane(x16, 2) & (N - 1)) << 7);
+    const r3 = V + 3 * LANE_BYTES + (<usize>(i32x4.extract_lane(x16, 3) & (N - 1)) << 7);
+    for (let g: usize = 0; g < 512; g += 64) {
+      const o = g >> 2;
+      const a = v128.load(r0 + o), b = v128.load(r1 + o), c = v128.load(r2 + o), d = v128.load(r3 + o);
+      const ab01 = lo32(a, b), ab23 = hi32(a, b), cd01 = lo32(c, d), cd23 = hi32(c, d);
+      v128.store(XV + g, v128.xor(v128.load(XV + g), lo64(ab01, cd01)));
+      v128.store(XV + g, v128.xor(v128.load(XV + g, 16), hi64(ab01, cd01)), 16);
+      v128.store(XV + g, v128.xor(v128.load(XV + g, 32), lo64(ab23, cd23)), 32);
+      v128.store(XV + g, v128.xor(v128.load(XV + g, 48), hi64(ab23, cd23)), 48);
     }
     xorSalsa8x4(XV, XV + 256);
     xorSalsa8x4(XV + 256, XV);

@@ -116,7 +116,8 @@ export interface UserState {
 
 /**
  * User step 2: t1..t4 ∈R Z_ℓ, α = a g^t1 y^t2, β = b g^t3 z^t4, ε = H(y ‖ α ‖ β ‖ z ‖ msg),
- * e = ε − t2 − t4; sends e.
+ * e = ε − t2 − t4; sends e. t1..t4 are what unlink the ticket from this session, so they are
+ * multiplied with the constant-shape multiplication.
  */
 export function userBlind(
   publicKey: PublicKey,
@@ -134,8 +135,8 @@ export function userBlind(
   const t = [randomScalar(rand), randomScalar(rand), randomScalar(rand), randomScalar(rand)] as const;
   const y = publicKey.point;
   const { z, zBytes } = F(i);
-  const alpha = a.add(mulPublic(G, t[0])).add(mulPublic(y, t[1]));
-  const beta = b.add(mulPublic(G, t[2])).add(mulPublic(z, t[3]));
+  const alpha = a.add(mulSecret(G, t[0])).add(mulSecret(y, t[1]));
+  const beta = b.add(mulSecret(G, t[2])).add(mulSecret(z, t[3]));
   const eps = challengeHash(publicKey.bytes, alpha.toBytes(), beta.toBytes(), zBytes, m);
   const e = mod(eps - t[1] - t[3]);
   return { challenge: { e }, state: { publicKey, info: i.slice(), msg: m.slice(), e, t } };

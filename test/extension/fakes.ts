@@ -93,6 +93,8 @@ export class FakeRelay implements Transport {
   readonly signing = new Map<string, { token: string; state: SignerState | null; e: string | null; answer: string | null }>();
   signs = 0;
   tokenCount = 0;
+  /** Per connection: the methods called and the session tokens named in them. */
+  readonly log: { methods: string[]; tokens: Set<string>; own: string }[] = [];
   refuseConnections = false;
   readonly open_: Set<FakeChannel> = new Set();
 
@@ -120,8 +122,11 @@ class FakeChannel implements Channel {
   #token = '';
   #seen = new Set<string>();
 
+  readonly #log: { methods: string[]; tokens: Set<string>; own: string } = { methods: [], tokens: new Set(), own: '' };
+
   constructor(private readonly relay: FakeRelay) {
     this.#extranonce1 = (relay.connections).toString(16).padStart(8, '0');
+    relay.log.push(this.#log);
   }
 
   send(text: string): void {
@@ -140,6 +145,8 @@ class FakeChannel implements Channel {
   }
 
   #handle(id: number | string | null, method: string, params: readonly unknown[]): void {
+    this.#log.methods.push(method);
+    if (method.startsWith('ticket.') || method === 'workpass.session.status' || method === 'mining.authorize') this.#log.tokens.add(params[0] as string);
     const difficulty = this.relay.options.difficulty ?? 2 ** -16;
     switch (method) {
       case 'mining.subscribe':
@@ -150,6 +157,7 @@ class FakeChannel implements Channel {
         this.relay.modes.push(mode);
         this.#token = bytesToBase64url(Uint8Array.from({ length: 16 }, (_, i) => (i === 0 ? ++this.relay.tokenCount : 0)));
         this.relay.sessions.set(this.#token, { credit: 0, issued: 0, mode });
+        this.#log.own = this.#token;
         this.#reply(encodeResult(id, { token: this.#token, price: 1, algo: 'sha256d', keyId: 'k1', day: '2026-12-01' }));
         break;
       }

@@ -57,6 +57,10 @@ describe('tickets from the fake relay', () => {
     expect(final.tickets.length).toBe(relay.signs);
     expect(final.pending).toEqual([]);
     expect(w.tickets.every((x) => verifyTicket(x.text, ring(), Date.now()).ok)).toBe(true);
+    // The lost ticket was fetched on a connection of its own; no mining session saw another's token.
+    const first = relay.log[0]!;
+    expect(relay.log.some((c) => c.methods.length > 0 && c.methods.every((m) => m === 'ticket.sign') && c.tokens.has(first.own))).toBe(true);
+    for (const c of relay.log.filter((x) => x.methods.includes('mining.subscribe'))) expect([...c.tokens]).toEqual([c.own]);
   });
 
   it('refuses a ticket whose blind signature does not verify, and says so', async () => {

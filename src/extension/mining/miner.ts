@@ -7,6 +7,8 @@ import type { Wallet } from '../store/wallet.js';
 import type { Descriptor } from '../../core/protocol/descriptor.js';
 import { planPool, uniformFrom } from './budget.js';
 import { RelaySession, type SessionEvent } from './relay-session.js';
+import { finishPendingIssues } from './ticket-client.js';
+import { RpcClient } from '../transport/rpc-client.js';
 import type { WorkerHost } from './worker-host.js';
 
 export interface MinerDeps {
@@ -96,6 +98,9 @@ export class Miner {
     const entry = s.relays.find((r) => r.endpoint === endpoint);
     if (entry === undefined) return;
     let descriptor = entry.descriptor;
+    const refreshDescriptor = async () => (descriptor = await this.deps.refreshRelay(endpoint));
+    await this.#finishPending(gen, endpoint, () => descriptor, refreshDescriptor);
+    if (gen !== this.#generation) return;
     try {
       const session = await RelaySession.open(endpoint, {
         transport: this.deps.transport,
@@ -108,7 +113,7 @@ export class Miner {
           wallet: this.deps.wallet,
           relay: endpoint,
           descriptor: () => descriptor,
-          refreshDescriptor: async () => (descriptor = await this.deps.refreshRelay(endpoint)),
+          refreshDescriptor,
           now: this.deps.now,
         },
         onEvent: (e) => {
@@ -124,6 +129,31 @@ export class Miner {
     } catch (e) {
       if (gen !== this.#generation) return;
       await this.#fail(gen, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /**
+   * Finishes ticket issuances a crash or a lost reply left unfinished, on a short connection of its
+   * own: the old session's token is not shown on the connection of the new mining session.
+   */
+  async #finishPending(gen: number, endpoint: string, descriptor: () => Descriptor, refreshDescriptor: () => Promise<Descriptor>): Promise<void> {
+    if (!(await this.deps.wallet.get()).pending.some((p) => p.relay === endpoint)) return;
+    let rpc: RpcClient | null = null;
+    try {
+      rpc = new RpcClient(await this.deps.transport.open(endpoint));
+      await finishPendingIssues({
+        rpc, wallet: this.deps.wallet, relay: endpoint, descriptor, refreshDescriptor, random: this.deps.random, now: this.deps.now,
+        onTicket: () => {
+          if (gen === this.#generation) void this.#event(gen, { type: 'ticket', relay: endpoint, day: '' });
+        },
+        onError: (message) => {
+          if (gen === this.#generation) void this.#setStatus({ error: message });
+        },
+      });
+    } catch (e) {
+      if (gen === this.#generation) await this.#setStatus({ error: `ticket: ${e instanceof Error ? e.message : String(e)}` });
+    } finally {
+      rpc?.close();
     }
   }
 

@@ -125,7 +125,6 @@ export class RelaySession {
       onTicket: (x) => this.deps.onEvent({ type: 'ticket', relay: x.relay, day: x.day }),
       onError: (message) => this.deps.onEvent({ type: 'failed', message }),
     });
-    void this.#tickets.finishPending();
   }
 
   #notification(n: RpcRequest): void {

@@ -73,19 +73,6 @@ export class TicketClient {
     }
   }
 
-  /** Finishes issuances left pending by a crash or a dropped connection (same sid and e). */
-  async finishPending(): Promise<void> {
-    const w = pruned(await this.deps.wallet.get(), this.deps.now());
-    for (const p of w.pending.filter((x) => x.relay === this.deps.relay)) {
-      try {
-        await this.#sign(p, this.#restore(p));
-      } catch (e) {
-        if (e instanceof RelayError && HOPELESS.has(e.code)) await this.deps.wallet.update((x) => withoutPending(x, p.sid));
-        else this.deps.onError(`ticket: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-  }
-
   async #issueOne(): Promise<boolean> {
     let commit;
     try {
@@ -114,48 +101,66 @@ export class TicketClient {
     // Written before e leaves: after a crash the same (sid, e) fetches the same answer.
     await this.deps.wallet.update((w) => withPending(pruned(w, now), pending));
     try {
-      await this.#sign(pending, state);
+      await signAndStore(this.deps, pending, state);
     } catch (e) {
       if (e instanceof RelayError && HOPELESS.has(e.code)) await this.deps.wallet.update((w) => withoutPending(w, pending.sid));
       throw e;
     }
     return true;
   }
+}
 
-  #restore(p: PendingIssue): UserState {
-    const pk = publicKeyFor(this.deps.descriptor(), p.keyId, p.day);
-    if (pk === undefined) throw new Error('the key of an unfinished ticket is no longer published');
-    const x = base64urlToBytes('x', p.x);
-    return {
-      publicKey: pk, info: infoForDay(p.day), msg: ticketMessage(x),
-      e: decodeScalar('e', base64urlToBytes('e', p.e)),
-      t: p.t.map((v, i) => decodeScalar(`t${i + 1}`, base64urlToBytes(`t${i + 1}`, v))) as unknown as UserState['t'],
-    };
+function restore(deps: TicketClientDeps, p: PendingIssue): UserState {
+  const pk = publicKeyFor(deps.descriptor(), p.keyId, p.day);
+  if (pk === undefined) throw new Error('the key of an unfinished ticket is no longer published');
+  const x = base64urlToBytes('x', p.x);
+  return {
+    publicKey: pk, info: infoForDay(p.day), msg: ticketMessage(x),
+    e: decodeScalar('e', base64urlToBytes('e', p.e)),
+    t: p.t.map((v, i) => decodeScalar(`t${i + 1}`, base64urlToBytes(`t${i + 1}`, v))) as unknown as UserState['t'],
+  };
+}
+
+/** ticket.sign with the recorded (sid, e), unblind (which verifies), verify the ticket, store it. */
+async function signAndStore(deps: TicketClientDeps, p: PendingIssue, state: UserState): Promise<void> {
+  const res = decodeSignResult(await deps.rpc.request(Method.ticketSign, [p.token, p.sid, p.e]));
+  const response = decodeResponse(concatBytes(...[res.r, res.c, res.s, res.d].map((v, i) => base64urlToBytes(`rcsd`[i]!, v))));
+  let signature;
+  try {
+    signature = userUnblind(state, response);
+  } catch {
+    // The same (sid, e) would bring the same bad answer: this issuance cannot finish.
+    await deps.wallet.update((w) => withoutPending(w, p.sid));
+    throw new Error('ticket rejected: the relay\'s blind signature does not verify');
   }
+  const ticket = createTicket({ keyId: hexToBytes('keyId', p.keyId, 32), day: p.day, x: base64urlToBytes('x', p.x), signature });
+  const d = deps.descriptor();
+  const check = verifyTicket(ticket, keyringOf(d), deps.now(), {
+    graceMs: Math.round(d.tickets.graceHours * 3_600_000), skewMs: DEFAULT_SKEW_MS,
+  });
+  if (!check.ok) {
+    await deps.wallet.update((w) => withoutPending(w, p.sid));
+    throw new Error(`ticket rejected: it does not verify (${check.reason})`);
+  }
+  await deps.wallet.update((w) => withTicket(w, {
+    relay: p.relay, text: ticketToText(ticket), day: p.day, keyId: p.keyId, expiresAt: check.expiresAt,
+  }, p.sid));
+  deps.onTicket({ relay: p.relay, day: p.day });
+}
 
-  async #sign(p: PendingIssue, state: UserState): Promise<void> {
-    const res = decodeSignResult(await this.deps.rpc.request(Method.ticketSign, [p.token, p.sid, p.e]));
-    const response = decodeResponse(concatBytes(...[res.r, res.c, res.s, res.d].map((v, i) => base64urlToBytes(`rcsd`[i]!, v))));
-    let signature;
+/**
+ * Finishes issuances left pending by a crash or a dropped connection: the same (sid, e) gets the
+ * relay's stored answer. The miner runs this on a connection of its own, so the old session's token
+ * never appears on the new mining session's connection.
+ */
+export async function finishPendingIssues(deps: TicketClientDeps): Promise<void> {
+  const w = pruned(await deps.wallet.get(), deps.now());
+  for (const p of w.pending.filter((x) => x.relay === deps.relay)) {
     try {
-      signature = userUnblind(state, response);
-    } catch {
-      // The same (sid, e) would bring the same bad answer: this issuance cannot finish.
-      await this.deps.wallet.update((w) => withoutPending(w, p.sid));
-      throw new Error('ticket rejected: the relay\'s blind signature does not verify');
+      await signAndStore(deps, p, restore(deps, p));
+    } catch (e) {
+      if (e instanceof RelayError && HOPELESS.has(e.code)) await deps.wallet.update((x) => withoutPending(x, p.sid));
+      else deps.onError(`ticket: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const ticket = createTicket({ keyId: hexToBytes('keyId', p.keyId, 32), day: p.day, x: base64urlToBytes('x', p.x), signature });
-    const d = this.deps.descriptor();
-    const check = verifyTicket(ticket, keyringOf(d), this.deps.now(), {
-      graceMs: Math.round(d.tickets.graceHours * 3_600_000), skewMs: DEFAULT_SKEW_MS,
-    });
-    if (!check.ok) {
-      await this.deps.wallet.update((w) => withoutPending(w, p.sid));
-      throw new Error(`ticket rejected: it does not verify (${check.reason})`);
-    }
-    await this.deps.wallet.update((w) => withTicket(w, {
-      relay: p.relay, text: ticketToText(ticket), day: p.day, keyId: p.keyId, expiresAt: check.expiresAt,
-    }, p.sid));
-    this.deps.onTicket({ relay: p.relay, day: p.day });
   }
 }

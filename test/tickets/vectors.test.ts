@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import abo from '../vectors/tickets-abe-okamoto.json' with { type: 'json' };
 import r255 from '../vectors/tickets-ristretto255.json' with { type: 'json' };
 import { G, InputError, PublicKey, bytesToHex, decodePoint, decodeScalar, decodeTicket, hexToBytes, ticketFromText, verify } from './imports.js';
@@ -94,6 +94,12 @@ describe('ristretto255 encodings (test/vectors/tickets-ristretto255.json)', () =
     expect(decodePoint('p', hex(r255.multiplesOfG[0]!), { nonIdentity: false }).is0()).toBe(true);
     expect(() => decodePoint('p', hex(r255.multiplesOfG[0]!), { nonIdentity: true })).toThrow(InputError);
   });
+  it('the one-way map under F matches RFC 9496 element derivation', () => {
+    for (const { label, point } of r255.elementDerivation) {
+      expect(bytesToHex(ristretto255_hasher.deriveToCurve!(sha512(ascii(label))).toBytes())).toBe(point);
+    }
+  });
+
   it('scalars must be < l', () => {
     for (const h of r255.validScalars) expect(decodeScalar('k', hex(h))).toBe(bytesToNumberLE(hex(h)));
     for (const h of r255.invalidScalars) expect(() => decodeScalar('k', hex(h))).toThrow(InputError);

@@ -13,8 +13,10 @@ import { CircuitLog } from './circuits.js';
 import { fetchConsensus, missingRouters } from './consensus.js';
 import { TorControl, type ControlAuth } from './control.js';
 import { addOnionService, type OnionPort, type OnionService } from './onion.js';
+import { startOnionHost, type OnionHost } from './onion-host.js';
 import { freePorts } from './ports.js';
 import { httpGetViaSocks, startProbeServer } from './probe.js';
+import { connectNode, waitBootstrapped, type NodeControl } from './node-control.js';
 import { processesUsing, startTor, type TorProcess } from './process.js';
 import {
   FAST_VOTING,
@@ -60,7 +62,12 @@ export interface TorNetwork {
    * resolves once the first port is reachable through the client's SOCKS port (something must listen).
    */
   addOnion(ports: number | readonly OnionPort[], options?: { privateKey?: string }): Promise<OnionService>;
-  /** PIDs of every tor process of the network. */
+  /**
+   * Starts a tor of its own that hosts one onion service from torrc HiddenServiceDir/HiddenServicePort
+   * lines (as docs/tor.md tells operators); restart() keeps the address. Resolves once reachable.
+   */
+  addOnionHost(ports: readonly OnionPort[]): Promise<OnionHost>;
+  /** PIDs of the running tor processes of the network. */
   pids(): number[];
   /** Stops every process, checks that none is left, removes the directory unless keepDir. */
   stop(): Promise<void>;
@@ -100,6 +107,7 @@ export async function startTorNetwork(options: TorNetworkOptions = {}): Promise<
   const processes: TorProcess[] = [];
   const controls: TorControl[] = [];
   let stopped = false;
+  let onionHosts = 0;
 
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -180,15 +188,10 @@ export async function startTorNetwork(options: TorNetworkOptions = {}): Promise<
     const hostPortFile = join(hostDir, 'control-port');
     const host = await launch('onionhost', hostDir, clientTorrc({ nickname: 'onionhost', dataDir: hostDir, dirAuthorities }, hostPortFile));
 
-    const connectControl = async (p: TorProcess, dir: string, portFile: string): Promise<{ control: TorControl; port: number; auth: ControlAuth }> => {
-      await p.waitForLog(/Opened Control listener/, left());
-      const port = parseControlPortFile((await readWhenWritten(portFile, (b) => b.at(-1) === 0x0a, p, left)).toString());
-      const auth: ControlAuth = { method: 'cookie', cookieFile: join(dir, 'control_auth_cookie') };
-      // control-spec 3.24: the cookie file holds 32 bytes.
-      await readWhenWritten(auth.cookieFile, (b) => b.length === 32, p, left);
-      const control = await TorControl.connect(port, auth, left());
-      controls.push(control);
-      return { control, port, auth };
+    const connectControl = async (p: TorProcess, dir: string, portFile: string): Promise<NodeControl> => {
+      const node = await connectNode(p, dir, portFile, left);
+      controls.push(node.control);
+      return node;
     };
     const [c, h] = await Promise.all([
       connectControl(client, clientDir, clientPortFile),
@@ -224,7 +227,12 @@ export async function startTorNetwork(options: TorNetworkOptions = {}): Promise<
           log,
         });
       },
-      pids: () => processes.map((p) => p.pid),
+      addOnionHost: async (list) => {
+        const name = `onion${++onionHosts}`;
+        const dir = await nodeDir(name);
+        return startOnionHost({ name, dataDir: dir, dirAuthorities, ports: list, socksPort, timeoutMs, launch, log });
+      },
+      pids: () => processes.filter((p) => p.running).map((p) => p.pid),
       stop,
     };
   } catch (err) {
@@ -254,16 +262,6 @@ async function waitForConsensus(
       throw new TorNetworkError(`no consensus with every relay in time (missing: ${missing.join(', ')})\n${authority.logTail()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(500, left())));
-  }
-}
-
-/** Polls GETINFO status/bootstrap-phase until PROGRESS=100 (control-spec 5.5, bootstrap status events). */
-async function waitBootstrapped(control: TorControl, p: TorProcess, left: () => number): Promise<void> {
-  for (;;) {
-    const phase = await control.getInfo('status/bootstrap-phase');
-    if (/\bPROGRESS=100\b/.test(phase)) return;
-    if (left() <= 1) throw new TorNetworkError(`${p.name}: not bootstrapped in time: ${phase}\n${p.logTail()}`);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(200, left())));
   }
 }
 
@@ -297,32 +295,6 @@ async function probeExit(
     watcher.close();
     await server.close();
   }
-}
-
-/** tor writes the control port file and the cookie just after opening the listener; poll briefly. */
-async function readWhenWritten(
-  path: string,
-  complete: (bytes: Buffer) => boolean,
-  p: TorProcess,
-  left: () => number,
-): Promise<Buffer> {
-  for (;;) {
-    try {
-      const bytes = await readFile(path);
-      if (complete(bytes)) return bytes;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (left() <= 1) throw new TorNetworkError(`${p.name}: ${path} not written in time\n${p.logTail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function parseControlPortFile(text: string): number {
-  // ControlPortWriteToFile writes "PORT=127.0.0.1:NNNN".
-  const m = /^PORT=127\.0\.0\.1:([0-9]{1,5})$/m.exec(text);
-  if (m === null) throw new TorNetworkError(`unexpected control port file: ${text.trim()}`);
-  return Number(m[1]);
 }
 
 function parseSocksListener(text: string): number {

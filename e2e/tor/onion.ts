@@ -83,7 +83,7 @@ export async function addOnionService(o: AddOnionOptions): Promise<OnionService>
     try {
       await uploads.settled(serviceId, deadline);
       log(`${onion}: descriptor uploaded (${Date.now() - started} ms)`);
-      const attempts = await reach(o.socksPort, onion, o.ports[0]!.virtualPort, deadline);
+      const attempts = await waitReachable(o.socksPort, onion, o.ports[0]!.virtualPort, deadline);
       log(`${onion}: reachable after ${attempts} attempt(s) (${Date.now() - started} ms)`);
     } catch (err) {
       await remove().catch(() => {});
@@ -110,7 +110,7 @@ function replyFields(reply: ControlReply): Map<string, string> {
  * upload succeeded and every HSDir that an upload was started for has answered, so a client's fetch
  * does not hit an HSDir that is still waiting for the descriptor.
  */
-class UploadWatch {
+export class UploadWatch {
   private readonly pending = new Map<string, Set<string>>();
   private readonly uploaded = new Map<string, number>();
   private wake: (() => void) | undefined;
@@ -147,7 +147,7 @@ class UploadWatch {
 }
 
 /** Connects through SOCKS until the service answers; retries while tor reports onion failures. */
-async function reach(socksPort: number, onion: string, port: number, deadline: number): Promise<number> {
+export async function waitReachable(socksPort: number, onion: string, port: number, deadline: number): Promise<number> {
   let last: unknown;
   let attempts = 0;
   while (Date.now() < deadline) {

@@ -14,6 +14,8 @@ export class TorProcessError extends Error {
 export interface TorProcess {
   readonly name: string;
   readonly pid: number;
+  /** False once the process has exited. */
+  readonly running: boolean;
   /** Resolves when the process has exited (code or signal). */
   readonly exited: Promise<void>;
   /** The last log lines, for error messages. */
@@ -71,6 +73,10 @@ class ManagedTor implements TorProcess {
       if (this.lines.length > LOG_LINES_KEPT) this.lines.shift();
       for (const watch of this.watchers) watch(line);
     }
+  }
+
+  get running(): boolean {
+    return this.exitInfo === undefined;
   }
 
   logTail(lines = 15): string {

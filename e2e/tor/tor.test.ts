@@ -87,6 +87,29 @@ describe('private Tor network on 127.0.0.1', () => {
     }
   });
 
+  it('an onion service from torrc HiddenServiceDir lines keeps its address across a tor restart', async () => {
+    const service = await startProbeServer('served from HiddenServiceDir');
+    try {
+      const host = await net.addOnionHost([{ virtualPort: 80, target: service.port }]);
+      expect(host.torrcLines).toEqual([
+        `HiddenServiceDir ${host.hiddenServiceDir}`,
+        `HiddenServicePort 80 127.0.0.1:${service.port}`,
+      ]);
+      const url = `http://${host.onion}/before`;
+      expect((await httpGetViaSocks({ socksPort: net.socksPort, url })).body).toBe('served from HiddenServiceDir');
+      const before = host.onion;
+      await host.restart();
+      console.log(`[tor] onion host back after restart in ${host.readyMs} ms`);
+      expect(host.onion).toBe(before);
+      const again = await httpGetViaSocks({ socksPort: net.socksPort, url: `http://${host.onion}/after` });
+      expect(again.body).toBe('served from HiddenServiceDir');
+      expect(service.requests).toEqual(expect.arrayContaining(['GET /before', 'GET /after']));
+      await host.stop();
+    } finally {
+      await service.close();
+    }
+  });
+
   it('bad onion ports are refused before anything is published', async () => {
     await expect(net.addOnion([{ virtualPort: 0, target: 80 }])).rejects.toThrow(RangeError);
     await expect(net.addOnion([])).rejects.toThrow(RangeError);
@@ -186,6 +209,8 @@ describe('the relay daemon behind an onion service', () => {
 
 describe('teardown', () => {
   it('stop() leaves no tor process of this network behind', async () => {
+    const pids = net.pids();
+    expect(pids.length).toBeGreaterThan(0);
     watcher.close();
     await net.stop();
     // pgrep -f exits 1 when no process matches.
@@ -193,7 +218,7 @@ describe('teardown', () => {
       execFile('pgrep', ['-f', dataDir], (err) => resolve(err === null ? 0 : ((err as { code?: number }).code ?? -1)));
     });
     expect(code).toBe(1);
-    for (const pid of net.pids()) expect(() => process.kill(pid, 0)).toThrow();
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });
 });
 

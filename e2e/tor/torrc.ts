@@ -151,3 +151,25 @@ export function clientTorrc(c: ClientTorrc, controlPortFile: string): TorrcOptio
     ['UseMicrodescriptors', 0],
   ];
 }
+
+export interface OnionHostTorrc extends ClientTorrc {
+  /** Holds the service's keys and its "hostname" file; kept across restarts, so the address is too. */
+  hiddenServiceDir: string;
+  ports: ReadonlyArray<{ readonly virtualPort: number; readonly target: number }>;
+}
+
+/**
+ * A tor that only hosts one onion service, configured the way an operator's torrc does it
+ * (docs/tor.md): HiddenServiceDir, then one HiddenServicePort line per port. No SOCKS port.
+ */
+export function onionHostTorrc(o: OnionHostTorrc, controlPortFile: string): TorrcOption[] {
+  return [
+    ...common(o.nickname, o.dataDir, o.dirAuthorities),
+    ['SocksPort', 0],
+    ['ControlPort', '127.0.0.1:auto'],
+    ['ControlPortWriteToFile', controlPortFile],
+    ['CookieAuthentication', 1],
+    ['HiddenServiceDir', o.hiddenServiceDir],
+    ...o.ports.map((p): TorrcOption => ['HiddenServicePort', `${p.virtualPort} 127.0.0.1:${p.target}`]),
+  ];
+}

@@ -24,7 +24,7 @@ describe('pacedCopy', () => {
     const { clock, pacer, written, sink } = setup();
     const src = new PassThrough();
     const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => i & 0xff));
-    const done = pacedCopy(src, sink, pacer, 'a', 500, 64 * 1024, new AbortController().signal);
+    const done = pacedCopy(src, sink, pacer, 'a', { writeSize: 500, inFlight: 2, readAhead: 64 * 1024, signal: new AbortController().signal });
     src.end(data);
     await tick();
     const early = Buffer.concat(written).length;
@@ -44,10 +44,12 @@ describe('pacedCopy', () => {
     const { pacer, sink } = setup();
     const src = new PassThrough({ highWaterMark: 1024 });
     const abort = new AbortController();
-    const done = pacedCopy(src, sink, pacer, 'a', 512, 4096, abort.signal);
+    const done = pacedCopy(src, sink, pacer, 'a', { writeSize: 512, inFlight: 2, readAhead: 4096, signal: abort.signal });
     for (let i = 0; i < 40; i++) src.write(Buffer.alloc(1024));
     await tick();
     expect(src.isPaused()).toBe(true);
+    // The bucket let the first pieces through; of the rest, at most inFlight wait at the pacer.
+    expect(pacer.stats().get('a')!.queued).toBeLessThanOrEqual(2);
     abort.abort(new Error('stop'));
     await expect(done).rejects.toThrow('stop');
   });
@@ -55,7 +57,7 @@ describe('pacedCopy', () => {
   it('fails when the source breaks before its end', async () => {
     const { clock, pacer, sink } = setup();
     const src = new PassThrough();
-    const done = pacedCopy(src, sink, pacer, 'a', 512, 4096, new AbortController().signal);
+    const done = pacedCopy(src, sink, pacer, 'a', { writeSize: 512, inFlight: 2, readAhead: 4096, signal: new AbortController().signal });
     src.write(Buffer.alloc(100));
     src.destroy(new Error('backend reset'));
     clock.advance(1000);

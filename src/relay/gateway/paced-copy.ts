@@ -2,17 +2,29 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { HtbPacer } from '../../core/htb/index.js';
 
+export interface PacedCopyOptions {
+  /** Bytes per paced write: small pieces keep a slow class flowing smoothly instead of in lumps. */
+  readonly writeSize: number;
+  /** Pieces of this flow waiting at the pacer at once. */
+  readonly inFlight: number;
+  /** Bytes read from the source ahead of the writes (then the source is paused). */
+  readonly readAhead: number;
+  readonly signal: AbortSignal;
+}
+
 /**
  * Copies `from` to `to`, every piece released by the HTB pacer in class `cls` before it is
- * written. Pieces are `writeSize` bytes, so a slow class flows smoothly instead of in lumps. The
- * source is read ahead up to `readAhead` bytes and every piece read is queued at the pacer at
- * once: the scheduler then sees the flow's real backlog. (Queueing only after the previous write
- * would leave the class looking idle between writes — more so when the event loop lags — and HTB
- * would lend its share to other classes.) Memory per flow is bounded by readAhead + one chunk.
+ * written. The source is read ahead (bounded by `readAhead`) so the next pieces are at hand, and
+ * `inFlight` pieces of the flow wait at the pacer at once: the scheduler then sees the flow's
+ * backlog even while the event loop lags (with one piece at a time the class would look idle
+ * between writes and HTB would lend its share away). The pacer serves a class's waiting pieces in
+ * order, so `inFlight` is also the round-robin quantum between flows of one class: small, so a
+ * new flow does not wait behind the others' whole read-ahead.
  */
-export async function pacedCopy(from: Readable, to: Writable, pacer: HtbPacer, cls: string, writeSize: number, readAhead: number, signal: AbortSignal): Promise<void> {
-  const queue: Array<{ bytes: Buffer; ready: Promise<void> }> = [];
-  let queued = 0;
+export async function pacedCopy(from: Readable, to: Writable, pacer: HtbPacer, cls: string, o: PacedCopyOptions): Promise<void> {
+  const buffered: Buffer[] = [];
+  const waiting: Array<{ bytes: Buffer; ready: Promise<void> }> = [];
+  let held = 0;
   let ended = false;
   let failed = false;
   let failure: unknown;
@@ -22,15 +34,19 @@ export async function pacedCopy(from: Readable, to: Writable, pacer: HtbPacer, c
     wake = undefined;
     w?.();
   };
-  const onData = (chunk: Buffer) => {
-    for (let off = 0; off < chunk.length; off += writeSize) {
-      const bytes = chunk.subarray(off, off + writeSize);
-      const ready = pacer.send(cls, bytes.length, signal);
+  const topUp = () => {
+    while (waiting.length < o.inFlight && buffered.length > 0) {
+      const bytes = buffered.shift()!;
+      const ready = pacer.send(cls, bytes.length, o.signal);
       ready.catch(() => undefined);
-      queue.push({ bytes, ready });
+      waiting.push({ bytes, ready });
     }
-    queued += chunk.length;
-    if (queued >= readAhead) from.pause();
+  };
+  const onData = (chunk: Buffer) => {
+    for (let off = 0; off < chunk.length; off += o.writeSize) buffered.push(chunk.subarray(off, off + o.writeSize));
+    held += chunk.length;
+    if (held >= o.readAhead) from.pause();
+    topUp();
     notify();
   };
   const onEnd = () => {
@@ -43,7 +59,7 @@ export async function pacedCopy(from: Readable, to: Writable, pacer: HtbPacer, c
     failure = err;
     notify();
   };
-  const onAbort = () => onError(signal.reason);
+  const onAbort = () => onError(o.signal.reason);
   const onClose = () => {
     if (!ended) onError(new Error('source closed before its end'));
   };
@@ -51,26 +67,28 @@ export async function pacedCopy(from: Readable, to: Writable, pacer: HtbPacer, c
   from.once('end', onEnd);
   from.once('error', onError);
   from.once('close', onClose);
-  signal.addEventListener('abort', onAbort, { once: true });
+  o.signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
       if (failed) throw failure;
-      const next = queue.shift();
+      const next = waiting.shift();
       if (next === undefined) {
         if (ended) break;
         await new Promise<void>((r) => (wake = r));
         continue;
       }
       await next.ready;
-      queued -= next.bytes.length;
-      if (from.isPaused() && queued < readAhead / 2) from.resume();
-      if (!to.write(next.bytes)) await once(to, 'drain', { signal });
+      held -= next.bytes.length;
+      // Refill before writing, so the class stays backlogged while this write goes out.
+      topUp();
+      if (from.isPaused() && held < o.readAhead / 2) from.resume();
+      if (!to.write(next.bytes)) await once(to, 'drain', { signal: o.signal });
     }
   } finally {
     from.off('data', onData);
     from.off('end', onEnd);
     from.off('error', onError);
     from.off('close', onClose);
-    signal.removeEventListener('abort', onAbort);
+    o.signal.removeEventListener('abort', onAbort);
   }
 }

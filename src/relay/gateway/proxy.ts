@@ -27,13 +27,21 @@ function endToEnd(headers: IncomingHttpHeaders, drop: readonly string[]): Outgoi
 
 /** Bytes of a response read ahead of the paced writes, per flow. */
 export const READ_AHEAD = 128 * 1024;
+/** Most pieces of one flow waiting at the pacer. */
+export const MAX_IN_FLIGHT = 16;
+
+/** Pieces a flow keeps at the pacer: ~25 ms of the class's ceil, at least 2 (see pacedCopy). */
+export function inFlight(ceilBytesPerSecond: number, pieceBytes: number): number {
+  return Math.max(2, Math.min(MAX_IN_FLIGHT, Math.ceil((ceilBytesPerSecond * 0.025) / pieceBytes)));
+}
 
 /**
  * Bytes per paced write for a class whose ceil is `ceilBytesPerSecond`: about 4 ms of it, within
  * [4 KiB, 64 KiB]. Small pieces keep slow classes smooth; fast ones need fewer scheduler calls.
  */
+export const MIN_WRITE_SIZE = 4096;
 export function writeSize(ceilBytesPerSecond: number): number {
-  return Math.max(4096, Math.min(65_536, Math.floor(ceilBytesPerSecond * 0.004)));
+  return Math.max(MIN_WRITE_SIZE, Math.min(65_536, Math.floor(ceilBytesPerSecond * 0.004)));
 }
 
 export interface Backend {
@@ -58,10 +66,10 @@ export async function forward(
   res: ServerResponse,
   pacer: HtbPacer,
   cls: string,
-  opts: { writeSize: number; dropRequest: readonly string[]; requestHeaders: OutgoingHttpHeaders; responseHeaders: OutgoingHttpHeaders },
+  opts: { writeSize: number; inFlight: number; dropRequest: readonly string[]; requestHeaders: OutgoingHttpHeaders; responseHeaders: OutgoingHttpHeaders },
 ): Promise<void> {
   const abort = new AbortController();
-  // Each queued piece listens on the signal until it is released (up to READ_AHEAD / 4 KiB + 16).
+  // Each waiting piece listens on the signal until it is released (up to MAX_IN_FLIGHT).
   setMaxListeners(0, abort.signal);
   const onClose = () => abort.abort(new Error('client went away'));
   res.once('close', onClose);
@@ -87,7 +95,9 @@ export async function forward(
   }
   try {
     res.writeHead(upstream.statusCode ?? 502, { ...endToEnd(upstream.headers, []), ...opts.responseHeaders });
-    await pacedCopy(upstream, res, pacer, cls, opts.writeSize, READ_AHEAD, abort.signal);
+    // Status and headers go out now (they are not paced); only the body waits for the pacer.
+    res.flushHeaders();
+    await pacedCopy(upstream, res, pacer, cls, { writeSize: opts.writeSize, inFlight: opts.inFlight, readAhead: READ_AHEAD, signal: abort.signal });
     res.end();
   } catch {
     upstream.destroy();

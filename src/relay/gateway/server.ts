@@ -4,7 +4,7 @@ import { HtbPacer, type Clock } from '../../core/htb/index.js';
 import { InputError } from '../../core/util/errors.js';
 import { formatChallenge, parseCredentials, type ChallengeError, type Credentials } from './auth-scheme.js';
 import type { GatewayClasses } from './classes.js';
-import { backend, forward, writeSize, type Backend } from './proxy.js';
+import { MAX_IN_FLIGHT, backend, forward, inFlight, writeSize, type Backend } from './proxy.js';
 import { RateLimiter } from './rate-limit.js';
 import type { Redeemer } from './redeem.js';
 import type { SessionKey } from './session-token.js';
@@ -69,6 +69,7 @@ export interface GatewayHandle {
 export const SESSION_HEADER = 'workpass-session';
 export const CLASS_HEADER = 'workpass-class';
 export const DEFAULT_TICKET_TYPE = 'workpass-v1';
+export const DEFAULT_MAX_CONNECTIONS = 1024;
 
 const UNSAFE_TEXT = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
 
@@ -86,7 +87,7 @@ class Gateway {
   readonly #redemptions: RateLimiter;
   readonly #now: () => number;
   readonly #ticketType: string;
-  readonly #writeSize = new Map<string, number>();
+  readonly #pieces = new Map<string, { writeSize: number; inFlight: number }>();
 
   constructor(o: GatewayOptions) {
     if (!Number.isInteger(o.sessionSeconds) || o.sessionSeconds < 1 || o.sessionSeconds > 86_400) {
@@ -100,8 +101,13 @@ class Gateway {
     this.#perClient = new RateLimiter({ perSecond: rps, burst: positive('requestBurst', o.requestBurst ?? rps * 2) });
     const redeem = positive('redemptionsPerSecond', o.redemptionsPerSecond ?? 200);
     this.#redemptions = new RateLimiter({ perSecond: redeem, burst: redeem, maxKeys: 1 });
-    this.pacer = new HtbPacer(o.classes.tree, o.clock === undefined ? {} : { clock: o.clock });
-    for (const leaf of o.classes.tree.leaves) this.#writeSize.set(leaf.name, writeSize(leaf.ceil));
+    // Every connection may have MAX_IN_FLIGHT pieces waiting in one class.
+    const maxQueued = (o.maxConnections ?? DEFAULT_MAX_CONNECTIONS) * MAX_IN_FLIGHT;
+    this.pacer = new HtbPacer(o.classes.tree, { maxQueued, ...(o.clock === undefined ? {} : { clock: o.clock }) });
+    for (const leaf of o.classes.tree.leaves) {
+      const size = writeSize(leaf.ceil);
+      this.#pieces.set(leaf.name, { writeSize: size, inFlight: inFlight(leaf.ceil, size) });
+    }
   }
 
   #challenges(error?: ChallengeError, description?: string): string[] {
@@ -173,7 +179,7 @@ class Gateway {
     } else this.stats.paid++;
     responseHeaders[CLASS_HEADER] = cls;
     const dropRequest = creds === null ? [] : ['authorization'];
-    await forward(this.#backend, req, res, this.pacer, cls, { writeSize: this.#writeSize.get(cls)!, dropRequest, requestHeaders: { [CLASS_HEADER]: cls }, responseHeaders });
+    await forward(this.#backend, req, res, this.pacer, cls, { ...this.#pieces.get(cls)!, dropRequest, requestHeaders: { [CLASS_HEADER]: cls }, responseHeaders });
   }
 
   close(): void {
@@ -190,7 +196,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       else res.destroy();
     });
   });
-  server.maxConnections = o.maxConnections ?? 1024;
+  server.maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

@@ -54,12 +54,14 @@ function measure(step: () => number, seconds: number): PowRate {
   const cpu0 = threadCpuSeconds();
   const start = performance.now();
   const end = start + seconds * 1000;
-  let now = start;
-  while (now < end) {
+  for (;;) {
     hashes += step();
-    now = performance.now();
+    const now = performance.now();
+    if (now < end) continue;
+    // At least 5 clock ticks of CPU as well, so that very short runs still get a CPU figure.
+    const cpu = threadCpuSeconds() - cpu0;
+    if (cpu >= 0.05) return { perSecond: hashes / ((now - start) / 1000), perCpuSecond: hashes / cpu };
   }
-  return { perSecond: hashes / ((now - start) / 1000), perCpuSecond: hashes / (threadCpuSeconds() - cpu0) };
 }
 
 function kernelRate(kernel: PowKernel, chunk: number, seconds: number): PowRate {

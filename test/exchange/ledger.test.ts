@@ -51,7 +51,11 @@ describe('Ledger', () => {
     const ledger = fx.ledger([partner]);
     expect(() => ledger.spendLocal(new Uint8Array(31), 'aa', 1, 1)).toThrow(InputError);
     expect(() => ledger.trust('ab'.repeat(32))).toThrow(InputError);
-    expect(() => ledger.nextOutSeq('ab'.repeat(32))).toThrow(InputError);
+    expect(() => ledger.nextOutSeq('ab'.repeat(32), 1)).toThrow(InputError);
+    expect(() => ledger.nextOutSeq(partner.publicKey, -1)).toThrow(InputError);
+    expect([ledger.nextOutSeq(partner.publicKey, 0), ledger.nextOutSeq(partner.publicKey, 0)]).toEqual([1, 2]);
+    expect(ledger.nextOutSeq(partner.publicKey, 1_000)).toBe(1_000);
+    expect(ledger.nextOutSeq(partner.publicKey, 10)).toBe(1_001);
     expect(() => ledger.recordPaymentReceived(partner.publicKey, 9, 'x', 1)).toThrow(InputError);
     expect(() => ledger.recordInboundRequest(partner.publicKey, { type: 'payment_request', id: 1, issuer: 'ab', tickets: 1, firstSeq: 1, lastSeq: 1 }, 1)).toThrow(/not one of our/);
     expect(ledger.acceptInboundSeq(partner.publicKey, 5)).toBe(true);

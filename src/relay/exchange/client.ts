@@ -23,25 +23,30 @@ export interface SyncResult {
 }
 
 const PAGE = 500;
+/** Pages pulled per sync round at most (a partner answering "more" forever cannot hold us). */
+const MAX_PAGES = 200;
 const MAX_RESPONSE_BYTES = 1 << 20;
 
 export class ExchangeClient {
   readonly #key: ExchangeKey;
   readonly #ledger: Ledger;
   readonly #now: () => number;
+  readonly #nowMs: () => number;
   readonly #busy = new Map<string, Promise<SyncResult>>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(key: ExchangeKey, ledger: Ledger, now: () => number = () => Math.floor(Date.now() / 1000)) {
+  /** `nowMs`: the clock in milliseconds; `now` (unix seconds) defaults to it. */
+  constructor(key: ExchangeKey, ledger: Ledger, nowMs: () => number = Date.now) {
     this.#key = key;
     this.#ledger = ledger;
-    this.#now = now;
+    this.#nowMs = nowMs;
+    this.#now = () => Math.floor(nowMs() / 1000);
   }
 
   /** Sends one signed request and checks the partner's signed response. */
   async request(partner: PartnerConfig, m: ExchangeRequest): Promise<ExchangeResponse> {
     const body = encodeRequest(m);
-    const auth = this.#key.signRequest(partner.publicKey, this.#ledger.nextOutSeq(partner.publicKey), this.#now(), body);
+    const auth = this.#key.signRequest(partner.publicKey, this.#ledger.nextOutSeq(partner.publicKey, this.#nowMs()), this.#now(), body);
     const res = await fetch(partner.url + EXCHANGE_PATH, {
       method: 'POST',
       headers: {
@@ -78,7 +83,7 @@ export class ExchangeClient {
     let pulled = 0;
     let applied = 0;
     let conflicts = 0;
-    for (;;) {
+    for (let page = 0; page < MAX_PAGES; page++) {
       const after = this.#ledger.pullCursor(partner.publicKey);
       const res = await this.request(partner, { type: 'spent_query', after, limit: PAGE });
       if (res.type !== 'spent_records') throw new ExchangeError(`expected spent_records, got ${res.type}`);

@@ -9,7 +9,7 @@ import { InputError } from '../../core/util/errors.js';
  *
  * Request headers:
  *   Workpass-Exchange-From: <sender public key, 64 hex>
- *   Workpass-Exchange-Seq: <decimal, strictly increasing per (sender, receiver)>
+ *   Workpass-Exchange-Seq: <decimal, strictly increasing per (sender, receiver); see Ledger.nextOutSeq>
  *   Workpass-Exchange-Time: <unix seconds>
  *   Workpass-Exchange-Signature: <128 hex> = Ed25519 over
  *     "workpass-exchange-v1 request\n" from "\n" to "\n" seq "\n" time "\n" hex(SHA-256(body))

@@ -86,7 +86,7 @@ export class Ledger {
       chargeConflict: db.prepare('UPDATE exchange_partners SET conflicts = conflicts + 1 WHERE partner = ?'),
       cursor: db.prepare('UPDATE exchange_partners SET pull_cursor = MAX(pull_cursor, ?), last_sync = ? WHERE partner = ?'),
       inSeq: db.prepare('UPDATE exchange_partners SET in_seq = ? WHERE partner = ? AND in_seq < ?'),
-      outSeq: db.prepare('UPDATE exchange_partners SET out_seq = out_seq + 1 WHERE partner = ? RETURNING out_seq'),
+      outSeq: db.prepare('UPDATE exchange_partners SET out_seq = MAX(out_seq + 1, ?) WHERE partner = ? RETURNING out_seq'),
       payments: db.prepare('SELECT partner, direction, id, issuer, tickets, first_seq AS firstSeq, last_seq AS lastSeq, delivered, paid_reference AS paidReference, paid_delivered AS paidDelivered FROM exchange_payments WHERE partner = ? ORDER BY direction, id'),
       payment: db.prepare('SELECT tickets, paid_reference AS paidReference FROM exchange_payments WHERE partner = ? AND direction = ? AND id = ?'),
       delivered: db.prepare('UPDATE exchange_payments SET delivered = 1 WHERE partner = ? AND direction = ? AND id = ?'),
@@ -211,8 +211,14 @@ export class Ledger {
     return this.#st.inSeq.run(seq, partner, seq).changes === 1;
   }
 
-  nextOutSeq(partner: string): number {
-    const row = this.#st.outSeq.get(partner) as { out_seq: number } | undefined;
+  /**
+   * The next request sequence number for `partner`: above every one sent before, and at least
+   * `nowMs` — so a relay whose store was restored from an older backup still sends numbers its
+   * partner has not seen (they advance with the clock), instead of being refused as a replay.
+   */
+  nextOutSeq(partner: string, nowMs: number): number {
+    if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new InputError('nowMs', 'expected milliseconds since 1970');
+    const row = this.#st.outSeq.get(nowMs, partner) as { out_seq: number } | undefined;
     if (row === undefined) throw new InputError('partner', 'not a configured partner');
     return row.out_seq;
   }

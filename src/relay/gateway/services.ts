@@ -68,7 +68,7 @@ export async function startTicketServices(input: TicketServicesInput): Promise<T
       const server = await startExchangeServer(new ExchangeService({ key, ledger, now: nowS }), input.exchange.host, input.exchange.port);
       closers.push(() => server.close());
       exchange = { url: formatUrl(server.address.address, server.address.port), publicKey: key.publicKey };
-      const client = new ExchangeClient(key, ledger, nowS);
+      const client = new ExchangeClient(key, ledger, now);
       client.start(input.exchange.syncSeconds * 1000, (p, err) => input.log.warn({ partner: p.publicKey, err: String(err) }, 'exchange sync failed'));
       closers.push(() => client.stop());
       exchangeClient = client;

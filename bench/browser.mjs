@@ -1,6 +1,7 @@
 // `npm run bench:browser [-- --seconds N] [--browser chromium|firefox] [--json]`: serves the compiled
 // kernels on 127.0.0.1 and measures each kernel build inside a dedicated Worker, one thread, in
-// headless Chromium (playwright-core) and Firefox ESR (puppeteer-core over WebDriver BiDi).
+// headless Chromium (playwright-core) and Firefox ESR (puppeteer-core over WebDriver BiDi), the
+// latter also with Tor Browser's Safer-level preferences ("firefox-tor").
 // Each rate is given per wall second and per CPU-second of the Worker's thread (read from /proc), the
 // latter being the figure that holds on a shared, loaded machine.
 // Prints a table (unless --json), then one JSON line:
@@ -21,12 +22,12 @@ const BUILDS = [
 ];
 
 function usage(msg) {
-  process.stderr.write(`bench:browser: ${msg}\nusage: npm run bench:browser -- [--seconds N] [--browser chromium|firefox] [--json]\n`);
+  process.stderr.write(`bench:browser: ${msg}\nusage: npm run bench:browser -- [--seconds N] [--browser chromium|firefox|firefox-tor] [--json]\n`);
   process.exit(2);
 }
 
 function parse(argv) {
-  const opts = { seconds: 3, browsers: ['chromium', 'firefox'], json: false };
+  const opts = { seconds: 3, browsers: ['chromium', 'firefox', 'firefox-tor'], json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
@@ -35,7 +36,7 @@ function parse(argv) {
       if (!(opts.seconds > 0 && opts.seconds <= 600)) usage('--seconds must be in (0, 600]');
     } else if (a === '--browser') {
       const b = argv[++i];
-      if (b !== 'chromium' && b !== 'firefox') usage('--browser must be chromium or firefox');
+      if (!['chromium', 'firefox', 'firefox-tor'].includes(b)) usage('--browser must be chromium, firefox or firefox-tor');
       opts.browsers = [b];
     } else usage(`unknown option ${a}`);
   }
@@ -155,7 +156,20 @@ async function chromiumRun(url, seconds) {
   }
 }
 
-async function firefoxRun(url, seconds) {
+/**
+ * Tor Browser's preferences at the Safer security level (DESIGN.md; the same set the e2e suite
+ * uses): resistFingerprinting on, the JS JITs off, WebAssembly on.
+ */
+const TOR_BROWSER_PREFS = {
+  'privacy.resistFingerprinting': true,
+  'javascript.options.ion': false,
+  'javascript.options.baselinejit': false,
+  'javascript.options.native_regexp': false,
+  'javascript.options.asmjs': false,
+  'javascript.options.wasm': true,
+};
+
+async function firefoxRun(url, seconds, torPrefs = false) {
   const { default: puppeteer } = await import('puppeteer-core');
   const dir = mkdtempSync(join(tmpdir(), 'workpass-bench-firefox-'));
   const browser = await puppeteer.launch({
@@ -168,6 +182,7 @@ async function firefoxRun(url, seconds) {
       'app.update.enabled': false, 'browser.shell.checkDefaultBrowser': false, 'datareporting.policy.dataSubmissionEnabled': false,
       'toolkit.telemetry.enabled': false, 'network.captive-portal-service.enabled': false, 'network.connectivity-service.enabled': false,
       'browser.safebrowsing.malware.enabled': false, 'browser.safebrowsing.phishing.enabled': false,
+      ...(torPrefs ? TOR_BROWSER_PREFS : {}),
     },
   });
   try {
@@ -191,7 +206,9 @@ const rows = [];
 let failed = false;
 try {
   for (const name of opts.browsers) {
-    const { version, results } = await (name === 'chromium' ? chromiumRun : firefoxRun)(url, opts.seconds);
+    const { version, results } = name === 'chromium'
+      ? await chromiumRun(url, opts.seconds)
+      : await firefoxRun(url, opts.seconds, name === 'firefox-tor');
     out[name] = { version };
     for (const [build] of BUILDS) {
       const r = results[build];

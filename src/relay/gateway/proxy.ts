@@ -1,6 +1,7 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { once, setMaxListeners } from 'node:events';
 import type { HtbPacer } from '../../core/htb/index.js';
+import { InputError } from '../../core/util/errors.js';
 import { pacedCopy } from './paced-copy.js';
 
 /**
@@ -50,8 +51,13 @@ export interface Backend {
 }
 
 export function backend(url: string): Backend {
-  const u = new URL(url);
-  if (u.protocol !== 'http:') throw new Error('backend must be an http:// URL');
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InputError('backend', 'expected an http:// URL');
+  }
+  if (u.protocol !== 'http:') throw new InputError('backend', 'expected an http:// URL');
   return { url: u, agent: new Agent({ keepAlive: true, maxSockets: 256 }) };
 }
 

@@ -127,6 +127,12 @@ describe('loader', () => {
     expect(k.hash(h)).toEqual(getAlgorithm('sha256d').referenceHash(h));
   });
 
+  it('a clear error when neither build validates', async () => {
+    const invalid = btoa(String.fromCharCode(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 0x0a, 5, 1, 3, 0, 0xff, 0x0b));
+    const load = async () => ({ wasmBase64: invalid });
+    await expect(loadBestKernel('x11', load, load)).rejects.toThrow(/cannot run the kernel/);
+  });
+
   it('uses the SIMD build where it validates (SIMD128 is in Node 20)', async () => {
     let scalarLoaded = false;
     await loadBestKernel('sha256d', async () => sha256dSimd, async () => {

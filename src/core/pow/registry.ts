@@ -36,6 +36,7 @@ const KERNELS: Record<AlgorithmName, { simd: () => Promise<KernelModule>; scalar
     scalar: () => import('./kernels/scrypt_scalar.wasm.generated.js'),
   },
   x11: {
+    // One build (its stages use SIMD128): an engine without SIMD gets a clear error from the loader.
     simd: () => import('./kernels/x11.wasm.generated.js'),
     scalar: () => import('./kernels/x11.wasm.generated.js'),
   },

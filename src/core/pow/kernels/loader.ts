@@ -113,8 +113,12 @@ export async function loadBestKernel(
   scalar: () => Promise<KernelModule>,
 ): Promise<PowKernel> {
   const fast = await simd();
-  if (WebAssembly.validate(base64ToBytes(fast.wasmBase64) as Uint8Array<ArrayBuffer>)) {
-    return instantiateKernel(algorithm, fast.wasmBase64);
-  }
-  return instantiateKernel(algorithm, (await scalar()).wasmBase64);
+  if (validates(fast)) return instantiateKernel(algorithm, fast.wasmBase64);
+  const slow = await scalar();
+  if (!validates(slow)) throw new Error(`${algorithm}: this engine cannot run the kernel (no WebAssembly SIMD128?)`);
+  return instantiateKernel(algorithm, slow.wasmBase64);
+}
+
+function validates(mod: KernelModule): boolean {
+  return WebAssembly.validate(base64ToBytes(mod.wasmBase64) as Uint8Array<ArrayBuffer>);
 }

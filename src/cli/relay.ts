@@ -25,6 +25,7 @@ Settings: defaults <- --config FILE (JSON) <- environment WORKPASS_* <- flags.
   --gateway HOST:PORT      ticket gateway listener (with --backend URL: the web server it fronts)
   --link-mbit N            gateway link rate for the default Fig. 1 HTB tree (default 10)
   --exchange HOST:PORT     Protocol 2 endpoint for partner relays (partners: config file)
+  --dashboard HOST:PORT    operator dashboard on loopback only ('on' = 127.0.0.1:9481; docs/dashboard.md)
 `;
 
 export const command: Command = {
@@ -51,6 +52,7 @@ export const command: Command = {
     const { gatewayUrl, exchange } = relay.services;
     if (gatewayUrl !== null) process.stdout.write(`gateway ${gatewayUrl}\n`);
     if (exchange !== null) process.stdout.write(`exchange ${exchange.url}\nexchange-key ${exchange.publicKey}\n`);
+    if (relay.dashboard !== null) process.stdout.write(`dashboard ${relay.dashboard.tokenUrl}\n`);
     process.stdout.write(`ready\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {

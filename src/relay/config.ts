@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAlgorithmName, type AlgorithmName } from '../core/pow/registry.js';
 import { InputError } from '../core/util/errors.js';
 import { buildTicketServices, ticketServiceSettings, type ExchangeSettings, type GatewaySettings } from './gateway/settings.js';
+import { buildDashboard, dashboardSettings, type DashboardSettings } from './dashboard/settings.js';
 
 /**
  * The relay's configuration: embedded defaults <- config file (JSON) <- environment (WORKPASS_*)
@@ -62,6 +63,8 @@ export interface RelayConfig {
   /** The ticket gateway and the Protocol 2 exchange (src/relay/gateway/settings.ts); null = off. */
   readonly gateway: GatewaySettings | null;
   readonly exchange: ExchangeSettings | null;
+  /** The operator dashboard on loopback (src/relay/dashboard/settings.ts); null = off. */
+  readonly dashboard: DashboardSettings | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -103,6 +106,7 @@ export const DEFAULTS: RelayConfig = {
   partners: [],
   gateway: null,
   exchange: null,
+  dashboard: null,
   logLevel: 'info',
 };
 
@@ -220,6 +224,7 @@ const SETTINGS: ReadonlyArray<{ path: string; flag?: string; parse: Parse }> = [
   { path: 'partners', parse: parsePartners },
   { path: 'logLevel', flag: 'log-level', parse: parseLogLevel },
   ...ticketServiceSettings(parseHostPort),
+  ...dashboardSettings(parseHostPort),
 ];
 
 /** The flags `workpass relay` accepts for settings (besides --config and --help). */
@@ -324,6 +329,7 @@ function build(values: Map<string, unknown>): RelayConfig {
     },
     partners: get('partners', d.partners),
     ...buildTicketServices(values),
+    ...buildDashboard(values),
     logLevel: get('logLevel', d.logLevel),
   };
   if (cfg.minDifficulty > cfg.maxDifficulty) fail('minDifficulty', 'must not exceed maxDifficulty');

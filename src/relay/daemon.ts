@@ -19,6 +19,7 @@ import { Metrics } from './metrics.js';
 import { prometheusText } from './prometheus.js';
 import { Store, toNano } from './store/store.js';
 import { startTicketServices, type TicketServices } from './gateway/services.js';
+import { startDashboard, type DashboardHandle } from './dashboard/index.js';
 import { listenTcp } from './transport/tcp.js';
 import { listenWs } from './transport/ws.js';
 import type { Listener, Peer, PeerHandler } from './transport/peer.js';
@@ -37,6 +38,8 @@ export interface RelayHandle {
   readonly store: Store;
   /** The ticket gateway and Protocol 2 exchange, when configured. */
   readonly services: TicketServices;
+  /** The operator dashboard on loopback, when configured (docs/dashboard.md). */
+  readonly dashboard: DashboardHandle | null;
   stats(): RelayStats;
   descriptor(): Descriptor;
   /** Graceful stop: client.reconnect to every client, listeners closed, store closed. Idempotent. */
@@ -58,6 +61,8 @@ export interface RelayDeps {
   readonly now?: () => number;
   readonly rand?: RandomBytes;
   readonly logger?: Logger;
+  /** The dashboard's sampling interval (default 5 s); tests shorten it. */
+  readonly dashboardSampleMs?: number;
 }
 
 const PRUNE_MS = 10 * 60_000;
@@ -238,11 +243,15 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   prune.unref();
 
   let closing: Promise<void> | undefined;
+  let dashboard: DashboardHandle | null = null;
   const handle: RelayHandle = {
     ...endpoints,
     config,
     store,
     services,
+    get dashboard() {
+      return dashboard;
+    },
     stats() {
       const t = now();
       const totals = store.totals();
@@ -282,6 +291,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
         // half-done here: tell every client to come back later, let the notices flush, then close.
         for (const c of connections) c.reconnect();
         await new Promise((r) => setTimeout(r, 100));
+        await dashboard?.close();
         await services.close();
         await cleanup();
         log.info('relay stopped');
@@ -289,6 +299,18 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       return closing;
     },
   };
+  if (config.dashboard !== null) {
+    try {
+      dashboard = await startDashboard({
+        settings: config.dashboard, dataDir: config.dataDir, name: config.name, algo: config.algo, store, ledger: services.ledger,
+        gateway: services.gateway, gatewaySettings: config.gateway,
+        stats: () => handle.stats(), log, now, sampleMs: deps.dashboardSampleMs, rand: deps.rand,
+      });
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
   log.info({ ws: endpoints.ws.url, stratum: endpoints.stratum.url, http: endpoints.http.url, source: source.kind, algo: config.algo }, 'relay started');
   return handle;
 }

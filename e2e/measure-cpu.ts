@@ -73,6 +73,6 @@ try {
   console.log(`  machine load during mining     ${pct(mining.machineBusy)} (everything, other programs included)`);
   console.log(`  shares accepted by the relay   ${shares}`);
 } finally {
-  await close();
+  await close().catch((e: unknown) => process.stderr.write(`closing the browser: ${String(e)}\n`));
   await relay.close();
 }

@@ -25,6 +25,10 @@ export async function launchChromium(userDataDir?: string, options: LaunchOption
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM_BIN,
     headless: true,
+    // The caller closes the browser (and removes its profile) on signals itself.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync',
@@ -38,12 +42,16 @@ export async function launchChromium(userDataDir?: string, options: LaunchOption
     return {
       context, extensionId, background, userDataDir: dir,
       async close(keepProfile = false) {
-        await context.close();
-        if (!keepProfile) rmSync(dir, { recursive: true, force: true });
+        try {
+          await context.close();
+        } finally {
+          if (!keepProfile) rmSync(dir, { recursive: true, force: true });
+        }
       },
     };
   } catch (e) {
     await context.close();
+    if (userDataDir === undefined) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
 }

@@ -51,6 +51,10 @@ export async function launchFirefox(userDataDir?: string, extraPrefs: Record<str
     headless: true,
     protocol: 'webDriverBiDi',
     userDataDir: dir,
+    // The caller closes the browser (and removes its profile) on signals itself.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     extraPrefsFirefox: { ...QUIET_PREFS, ...TOR_BROWSER_PREFS, ...extraPrefs },
   });
   try {
@@ -58,12 +62,16 @@ export async function launchFirefox(userDataDir?: string, extraPrefs: Record<str
     return {
       browser, addonId, userDataDir: dir,
       async close(keepProfile = false) {
-        await browser.close();
-        if (!keepProfile) rmSync(dir, { recursive: true, force: true });
+        try {
+          await browser.close();
+        } finally {
+          if (!keepProfile) rmSync(dir, { recursive: true, force: true });
+        }
       },
     };
   } catch (e) {
     await browser.close();
+    if (userDataDir === undefined) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
 }

@@ -53,6 +53,7 @@ export function dashboardApp(): void {
   };
   const fmtHash = (v: number) => scaled(v, ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s'], 1000);
   const fmtBytes = (v: number) => scaled(v, ['B/s', 'kB/s', 'MB/s', 'GB/s'], 1000);
+  const fmtSize = (v: number) => scaled(v, ['B', 'kB', 'MB', 'GB'], 1000);
   const fmtUsd = (v: number): string => (v < 0 ? `\u2212${fmtUsd(-v)}` : v === 0 ? '$0' : v < 0.01 ? `$${v.toPrecision(3)}` : `$${v.toFixed(2)}`);
   const fmtDuration = (s: number) => {
     const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
@@ -316,14 +317,14 @@ export function dashboardApp(): void {
         const p = parentOf.get(name);
         return p === null || p === undefined ? 0 : 1 + depth(p);
       };
-      table('t-htb', ['class', 'now', 'rate', 'ceil', 'queued', 'mode'], s.htb.map((c) => [
-        '\u2003'.repeat(depth(c.name)) + c.name, fmtBytes(c.now), fmtBytes(c.rate), fmtBytes(c.ceil), `${fmtInt(c.queuedBytes)} B`,
+      table('t-htb', ['class', 'now /s', 'rate /s', 'ceil /s', 'queued', 'mode'], s.htb.map((c) => [
+        '\u2003'.repeat(depth(c.name)) + c.name, fmtSize(c.now), fmtSize(c.rate), fmtSize(c.ceil), fmtSize(c.queuedBytes),
         { text: c.mode, cls: c.mode === 'red' ? 'bad' : c.mode === 'yellow' ? '' : 'good' },
       ]), 'no classes');
     }
 
     table('t-partners', ['partner key', 'url', 'served', 'paid', 'unpaid', 'limit', 'status'], s.partners.map((p) => [
-      { text: `${p.publicKey.slice(0, 12)}…`, cls: 'mono' }, { text: p.url, cls: 'url' }, fmtInt(p.served), fmtInt(p.paid), fmtInt(p.unpaid), fmtInt(p.trustLimit),
+      { text: p.publicKey, cls: 'mono' }, { text: p.url, cls: 'url' }, fmtInt(p.served), fmtInt(p.paid), fmtInt(p.unpaid), fmtInt(p.trustLimit),
       { text: p.accepting ? 'accepting' : 'over limit', cls: p.accepting ? 'good' : 'bad' },
     ]), 'no partner relays configured (exchange.partners)');
 

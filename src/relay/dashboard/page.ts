@@ -35,12 +35,12 @@ export const PAGE_HTML = `<!doctype html>
     <article class="panel wide" id="p-estimate"><h2>Earnings: actual vs the paper's model</h2><div id="estimate"></div></article>
     <article class="panel"><h2>Hash rate <span class="muted" id="algo2"></span></h2><svg class="chart" id="c-hashrate" data-chart="hashrate"></svg></article>
     <article class="panel"><h2>Connected sessions</h2><svg class="chart" id="c-sessions" data-chart="sessions"></svg></article>
-    <article class="panel"><h2>Shares per interval</h2><svg class="chart" id="c-shares" data-chart="shares"></svg></article>
-    <article class="panel"><h2>Rejected shares by reason</h2><div id="reasons" class="bars"></div></article>
+    <article class="panel"><h2>Shares per interval</h2><svg class="chart" id="c-shares" data-chart="shares"></svg>
+      <h3>Rejected by reason, since start</h3><div id="reasons" class="bars"></div></article>
     <article class="panel"><h2>Upstream: forwarded and accepted</h2><svg class="chart" id="c-upstream" data-chart="upstream"></svg></article>
     <article class="panel"><h2>Tickets per day</h2><svg class="chart" id="c-tickets" data-chart="tickets"></svg><table id="t-tickets"></table></article>
     <article class="panel"><h2>Priority traffic (HTB classes)</h2><svg class="chart" id="c-htb" data-chart="htb"></svg><table id="t-htb"></table></article>
-    <article class="panel"><h2>Partner relays</h2><table id="t-partners"></table></article>
+    <article class="panel wide"><h2>Partner relays (Protocol 2)</h2><table id="t-partners"></table></article>
   </section>
 </main>
 <footer class="muted">Served by the relay daemon on loopback. Charts: the last hour, one point per sample.</footer>
@@ -72,19 +72,19 @@ main { padding: 18px 24px; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-bottom: 18px; }
 .tile { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 .tile .label { color: var(--muted); font-size: 12px; } .tile .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; margin-top: 4px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; align-items: start; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; min-width: 0; overflow-x: auto; }
 .panel.wide { grid-column: 1 / -1; }
 h2 { font-size: 14px; font-weight: 600; margin: 0 0 10px; }
+h3 { font-size: 12px; font-weight: 500; color: var(--muted); margin: 12px 0 4px; }
 svg.chart { width: 100%; height: 180px; display: block; }
 svg text { fill: var(--muted); font-size: 10px; font-variant-numeric: tabular-nums; }
 svg .grid-line { stroke: var(--line); stroke-width: 1; }
 svg .line { fill: none; stroke-width: 1.8; stroke-linejoin: round; }
 svg .empty { fill: var(--muted); font-size: 12px; }
-table { width: 100%; border-collapse: collapse; margin-top: 8px; font-variant-numeric: tabular-nums; }
-th, td { text-align: right; padding: 4px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+table { width: 100%; border-collapse: collapse; margin-top: 8px; font-size: 13px; font-variant-numeric: tabular-nums; }
+th, td { text-align: right; padding: 4px 5px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; } th { color: var(--muted); font-weight: 500; font-size: 12px; }
-td.url { text-align: left; max-width: 200px; overflow: hidden; text-overflow: ellipsis; }
 td.mono { font-family: ui-monospace, monospace; font-size: 12px; }
 .bars .row { display: grid; grid-template-columns: 130px 1fr 60px; gap: 8px; align-items: center; margin: 6px 0; }
 .bars .track { background: var(--line); border-radius: 4px; height: 10px; overflow: hidden; }

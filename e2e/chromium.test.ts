@@ -66,4 +66,35 @@ describe('add-on in Chromium', () => {
     expect(offscreen).toBe(0);
     await page.close();
   });
+
+  it('keeps mining after Chromium stops its service worker, with its counters intact', async () => {
+    // Mining back on (the previous test turned it off).
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await popup.locator('#mining').check();
+    await popup.close();
+    await waitFor('mining again', () => relay.accepted(), (n) => n >= 2);
+    type Status = { accepted: number; state: string };
+    const read = (w: typeof browser.background) => w.evaluate(async () => {
+      const c = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
+      return (await c.storage.session.get('status'))['status'] as Status;
+    });
+    await browser.background.evaluate(() => {
+      (globalThis as unknown as { lifeMark: number }).lifeMark = 1;
+    });
+    const countedBefore = (await read(browser.background)).accepted;
+    const page = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    const acceptedAtStop = await relay.accepted();
+    await waitFor('shares after the restart', () => relay.accepted(), (n) => n >= acceptedAtStop + 3);
+    const sw = browser.context.serviceWorkers()[0]!;
+    // A new life of the background (the mark is gone), same counters (they live in storage.session).
+    expect(await sw.evaluate(() => (globalThis as unknown as { lifeMark?: number }).lifeMark)).toBeUndefined();
+    const after = await read(sw);
+    expect(after.state).toBe('mining');
+    expect(after.accepted).toBeGreaterThan(countedBefore);
+    await page.close();
+  });
 });

@@ -45,6 +45,8 @@ interface Result {
   readonly rssMiB: number;
   readonly errors: number;
   readonly lost: number | null;
+  /** The relay's own event-loop delay p99 since it started (connect phase included), ms. */
+  readonly loopP99: number | null;
 }
 
 function parse(args: string[]): { sessions: number; rate: number; rest: string[] } {
@@ -216,9 +218,11 @@ async function load(target: Target, sessions: number, rate: number, seconds: num
   const rss = rssMiB(target.child.pid!);
   let held = miners.filter((m) => !m.client.closed).length;
   let lost: number | null = null;
+  let loopP99: number | null = null;
   if (target.http !== undefined && target.dataDir !== undefined) {
-    const stats = (await (await fetch(`${target.http}/stats`)).json()) as { sessions: number };
+    const stats = (await (await fetch(`${target.http}/stats`)).json()) as { sessions: number; eventLoopDelayMs: { p99: number } };
     held = Math.min(held, stats.sessions);
+    loopP99 = stats.eventLoopDelayMs.p99;
     const store = new Store(target.dataDir);
     lost = 0;
     for (const m of miners) lost += Math.max(0, m.acked - (store.sessionByToken(m.token)?.shares ?? 0));
@@ -236,6 +240,7 @@ async function load(target: Target, sessions: number, rate: number, seconds: num
     rssMiB: rss,
     errors,
     lost,
+    loopP99,
   };
 }
 
@@ -261,8 +266,9 @@ export async function run(args: string[]): Promise<number> {
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   process.stdout.write(`relay load: ${sessions} sessions (half WebSocket, half TCP), ${rate} SHA-256d shares/s offered for ${seconds} s, loopback\n`);
   printTable(
-    ['server', 'sessions held', 'connect s', 'shares/s', 'p50 ms', 'p99 ms', 'server RSS MiB', 'errors', 'lost credits'],
-    results.map((r) => [r.name, String(r.sessions), f(r.connectSeconds), f(r.sharesPerSecond, 0), f(r.p50, 2), f(r.p99, 2), f(r.rssMiB, 0), String(r.errors), r.lost === null ? 'n/a' : String(r.lost)]),
+    ['server', 'sessions held', 'connect s', 'shares/s', 'p50 ms', 'p99 ms', 'server RSS MiB', 'errors', 'lost credits', 'server loop p99 ms'],
+    results.map((r) => [r.name, String(r.sessions), f(r.connectSeconds), f(r.sharesPerSecond, 0), f(r.p50, 2), f(r.p99, 2), f(r.rssMiB, 0), String(r.errors),
+      r.lost === null ? 'n/a' : String(r.lost), r.loopP99 === null ? 'n/a' : f(r.loopP99, 1)]),
   );
   if (json) process.stdout.write(JSON.stringify({ bench: 'relay', sessions, rate, seconds, results }) + '\n');
   return results[0]!.lost === 0 ? 0 : 1;

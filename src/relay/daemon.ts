@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import pino, { type Logger } from 'pino';
 import { signDescriptor, type Descriptor } from '../core/protocol/descriptor.js';
@@ -7,6 +8,7 @@ import { targetFromDifficulty } from '../core/pow/target.js';
 import type { RelayConfig } from './config.js';
 import { Connection } from './connection.js';
 import { CreditQueue } from './credit-queue.js';
+import { Checkpointer } from './store/checkpointer.js';
 import type { RelayContext } from './context.js';
 import { ExtranonceAllocator } from './extranonce.js';
 import { listenHttp } from './http.js';
@@ -55,6 +57,8 @@ export interface RelayStats {
   readonly upstream: ReturnType<JobSource['stats']>;
   readonly store: ReturnType<Store['totals']>;
   readonly uptimeSeconds: number;
+  /** Event-loop delay since start (how long a ready message may wait), milliseconds. */
+  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 export interface RelayDeps {
@@ -79,6 +83,9 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   const log = deps.logger ?? pino({ level: config.logLevel, base: { svc: 'workpass-relay' } }, pino.destination(2));
   const algorithm = getAlgorithm(config.algo);
   const store = new Store(config.dataDir);
+  // Checkpoints (which fsync) run in a worker thread, not on the event loop.
+  store.db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = new Checkpointer(store.path, 1_000, (message) => log.warn({ message }, 'wal checkpoint failed'));
   const started = now();
   const metrics = new Metrics(started);
   const issuer = new Issuer(store, config, now, deps.rand);
@@ -99,6 +106,8 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       })
     : new PoolSource({ pool: config.pool, algorithm, log, now });
 
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const credits = new CreditQueue(store, (err, count) => log.error({ err, count }, 'crediting shares failed'));
   const connections = new Set<Connection>();
   const byPeer = new Map<Peer, Connection>();
@@ -139,8 +148,8 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     variantCounter: 0,
   };
 
-  // New jobs go out in slices of 500 connections per event-loop turn, so replies to shares are not
-  // held up behind a broadcast to thousands of clients; a newer job supersedes an unfinished one.
+  // New jobs go out in slices of 100 connections, so replies to shares are not held up behind a
+  // broadcast to thousands of clients; a newer job supersedes an unfinished non-clean one.
   let generation = 0;
   source.onJob((job, clean) => {
     const mine = ++generation;
@@ -148,8 +157,13 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     let i = 0;
     const step = () => {
       if (mine !== generation && !clean) return;
-      for (const end = Math.min(list.length, i + 500); i < end; i++) if (!list[i]!.closed) list[i]!.notify(job, clean);
-      if (i < list.length) setImmediate(step);
+      for (const end = Math.min(list.length, i + 100); i < end; i++) if (!list[i]!.closed) list[i]!.notify(job, clean);
+      // A clean job (new prevhash) goes out as fast as possible; an ntime roll is spread over
+      // ~10 ms per slice, so neither the relay nor the clients see one burst of thousands.
+      if (i < list.length) {
+        if (clean) setImmediate(step);
+        else setTimeout(step, 10);
+      }
     };
     step();
   });
@@ -184,6 +198,8 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   const cleanup = async () => {
     for (const l of listeners) await l.close();
     credits.flush();
+    loopDelay.disable();
+    await checkpointer.close();
     await source.close();
     store.close();
   };
@@ -264,6 +280,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
         upstream: source.stats(),
         store: totals,
         uptimeSeconds: Math.floor((t - started) / 1000),
+        eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       };
     },
     descriptor() {

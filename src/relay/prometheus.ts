@@ -24,6 +24,11 @@ export function prometheusText(s: RelayStats, config: RelayConfig): string {
   ]);
   metric('workpass_upstream_forwarded_total', 'counter', 'Shares forwarded upstream (met the pool difficulty).', [['', s.upstream.forwarded]]);
   metric('workpass_blocks_total', 'counter', 'Blocks found in solo mode.', [['', s.upstream.blocks]]);
+  metric('workpass_event_loop_delay_seconds', 'gauge', 'Event-loop delay since start.', [
+    ['{quantile="0.5"}', s.eventLoopDelayMs.p50 / 1000],
+    ['{quantile="0.99"}', s.eventLoopDelayMs.p99 / 1000],
+    ['{quantile="1"}', s.eventLoopDelayMs.max / 1000],
+  ]);
   metric('workpass_start_difficulty', 'gauge', 'Configured starting share difficulty.', [[`{algo="${config.algo}"}`, config.difficulty]]);
   return lines.join('\n') + '\n';
 }

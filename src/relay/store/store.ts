@@ -67,9 +67,12 @@ export class Store {
   readonly schemaVersion: number;
   private readonly st;
 
+  readonly path: string;
+
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'relay.sqlite'));
+    this.path = join(dataDir, 'relay.sqlite');
+    this.db = new Database(this.path);
     this.db.pragma('journal_mode = WAL');
     // WAL + NORMAL: a committed transaction survives a process crash (SIGKILL); only an OS crash
     // or power loss can roll back the last few commits.

@@ -230,7 +230,10 @@ export async function startTorNetwork(options: TorNetworkOptions = {}): Promise<
       addOnionHost: async (list) => {
         const name = `onion${++onionHosts}`;
         const dir = await nodeDir(name);
-        return startOnionHost({ name, dataDir: dir, dirAuthorities, ports: list, socksPort, timeoutMs, launch, log });
+        const purgeClient = async (): Promise<void> => {
+          await c.control.command('SIGNAL NEWNYM');
+        };
+        return startOnionHost({ name, dataDir: dir, dirAuthorities, ports: list, socksPort, timeoutMs, launch, purgeClient, log });
       },
       pids: () => processes.filter((p) => p.running).map((p) => p.pid),
       stop,

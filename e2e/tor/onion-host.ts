@@ -19,8 +19,14 @@ export interface OnionHost {
   readonly torrcLines: readonly string[];
   /** Milliseconds from starting tor to the first successful connection, for the latest start. */
   readonly readyMs: number;
-  /** Stops this tor and starts it again from the same HiddenServiceDir; resolves once reachable. */
-  restart(): Promise<void>;
+  /**
+   * Stops this tor and starts it again from the same HiddenServiceDir; resolves once reachable.
+   * The network's client still holds the old descriptor, whose introduction points are gone; tor
+   * was seen to get an INTRODUCE_ACK from one of them and then wait for a rendezvous that never
+   * comes, until its SOCKS timeout. So by default the client's onion state is purged first (SIGNAL
+   * NEWNYM); `{ keepClientState: true }` leaves it, to test how a client copes on its own.
+   */
+  restart(options?: { keepClientState?: boolean }): Promise<void>;
   /** Stops this tor: the address stops answering. */
   stop(): Promise<void>;
 }
@@ -36,6 +42,8 @@ export interface OnionHostOptions {
   readonly timeoutMs: number;
   /** Starts a tor process with this torrc (the network tracks and stops it). */
   readonly launch: (name: string, dir: string, torrc: TorrcOption[]) => Promise<TorProcess>;
+  /** Makes the checking client forget onion descriptors and circuits (SIGNAL NEWNYM on its control port). */
+  readonly purgeClient: () => Promise<void>;
   readonly log?: (line: string) => void;
 }
 
@@ -59,7 +67,7 @@ export async function startOnionHost(o: OnionHostOptions): Promise<OnionHost> {
   let onion = '';
   let readyMs = 0;
 
-  const boot = async (): Promise<void> => {
+  const boot = async (purge: boolean): Promise<void> => {
     const started = Date.now();
     const deadline = started + o.timeoutMs;
     const left = (): number => Math.max(1, deadline - Date.now());
@@ -81,6 +89,7 @@ export async function startOnionHost(o: OnionHostOptions): Promise<OnionHost> {
       onion = hostname;
       await uploads.settled(onion.slice(0, -'.onion'.length), deadline);
       log(`${onion} (torrc HiddenServiceDir): descriptor uploaded (${Date.now() - started} ms)`);
+      if (purge) await o.purgeClient();
       const attempts = await waitReachable(o.socksPort, onion, o.ports[0]!.virtualPort, deadline);
       readyMs = Date.now() - started;
       log(`${onion} (torrc HiddenServiceDir): reachable after ${attempts} attempt(s) (${readyMs} ms)`);
@@ -92,7 +101,7 @@ export async function startOnionHost(o: OnionHostOptions): Promise<OnionHost> {
     }
   };
 
-  await boot();
+  await boot(false);
   return {
     get onion() {
       return onion;
@@ -103,9 +112,9 @@ export async function startOnionHost(o: OnionHostOptions): Promise<OnionHost> {
     get readyMs() {
       return readyMs;
     },
-    restart: async () => {
+    restart: async (options) => {
       await process?.stop();
-      await boot();
+      await boot(options?.keepClientState !== true);
     },
     stop: async () => {
       await process?.stop();

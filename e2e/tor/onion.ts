@@ -6,7 +6,7 @@
  */
 import { parseKeywords, type ControlReply } from './control-reply.js';
 import type { TorControl } from './control.js';
-import { SocksReplyError, socksConnect } from './socks.js';
+import { SocksProtocolError, SocksReplyError, socksConnect } from './socks.js';
 
 export interface OnionPort {
   /** The port clients connect to on the .onion address. */
@@ -146,19 +146,25 @@ export class UploadWatch {
   }
 }
 
-/** Connects through SOCKS until the service answers; retries while tor reports onion failures. */
-export async function waitReachable(socksPort: number, onion: string, port: number, deadline: number): Promise<number> {
+/**
+ * Connects through SOCKS until the service answers; retries while tor reports onion failures or an
+ * attempt stalls. Each attempt uses fresh SOCKS credentials, so tor builds it a new rendezvous circuit
+ * instead of queueing it behind a stuck one. Returns the number of attempts.
+ */
+export async function waitReachable(socksPort: number, onion: string, port: number, deadline: number, attemptMs = 20_000): Promise<number> {
   let last: unknown;
   let attempts = 0;
   while (Date.now() < deadline) {
     attempts++;
+    const auth = { username: `workpass-reach-${attempts}-${Date.now()}`, password: 'x' };
     try {
-      const { socket } = await socksConnect({ proxyPort: socksPort, host: onion, port, timeoutMs: deadline - Date.now() });
+      const timeoutMs = Math.max(1, Math.min(attemptMs, deadline - Date.now()));
+      const { socket } = await socksConnect({ proxyPort: socksPort, host: onion, port, auth, timeoutMs });
       socket.destroy();
       return attempts;
     } catch (err) {
       last = err;
-      if (!(err instanceof SocksReplyError)) throw err;
+      if (!(err instanceof SocksReplyError) && !(err instanceof SocksProtocolError && /within/.test(err.message))) throw err;
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(0, deadline - Date.now()))));
     }
   }

@@ -32,6 +32,8 @@ const QUIET_PREFS: Record<string, unknown> = {
   'browser.safebrowsing.phishing.enabled': false,
   'extensions.getAddons.cache.enabled': false,
   'extensions.blocklist.enabled': false,
+  // Tor Browser points remote settings at a dummy server; so does the test profile.
+  'services.settings.server': 'data:,#remote-settings-dummy/v1',
 };
 
 export interface FirefoxWithAddon {

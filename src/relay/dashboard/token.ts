@@ -48,7 +48,8 @@ function readToken(path: string): string {
 /** The token a request presents: the Bearer credential, else the cookie; undefined if neither. */
 export function presentedToken(authorization: string | undefined, cookie: string | undefined): string | undefined {
   if (typeof authorization === 'string') {
-    const m = /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(authorization.trim());
+    // The auth scheme name is case-insensitive (RFC 9110 section 11.1).
+    const m = /^Bearer ([A-Za-z0-9_-]{1,256})$/i.exec(authorization.trim());
     if (m !== null) return m[1];
   }
   if (typeof cookie === 'string' && cookie.length <= 8192) {

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseHtbTree } from '../../src/core/htb/index.js';
@@ -10,7 +13,8 @@ import type { Snapshot } from '../../src/relay/dashboard/snapshot.js';
 import type { TicketDays } from '../../src/relay/dashboard/ticket-days.js';
 import type { RelayStats } from '../../src/relay/daemon.js';
 import { MinerClient, mineShare } from '../../src/relay/miner-client.js';
-import { getJson, startTestRelay, type TestRelay } from '../relay/helpers.js';
+import { startRelay } from '../../src/relay/daemon.js';
+import { getJson, startTestRelay, tempDir, testConfig, type TestRelay } from '../relay/helpers.js';
 
 const sha256d = getAlgorithm('sha256d');
 let t: TestRelay | undefined;
@@ -72,6 +76,31 @@ describe('GET /api/snapshot from a running daemon', () => {
     await t.stop();
     t = undefined;
     await expect(fetch(url + '/')).rejects.toThrow();
+  });
+
+  it('fails the start cleanly when its port is taken: the other listeners close again', async () => {
+    const listen = async (port = 0) => {
+      const srv = createServer();
+      await new Promise<void>((r, j) => srv.once('error', j).listen(port, '127.0.0.1', r));
+      return { port: (srv.address() as AddressInfo).port, close: () => new Promise<void>((r) => srv.close(() => r())) };
+    };
+    const blocker = await listen();
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await listen();
+      ports.push(p.port);
+      await p.close();
+    }
+    const dir = tempDir();
+    try {
+      const flags = { ws: `127.0.0.1:${ports[0]}`, stratum: `127.0.0.1:${ports[1]}`, http: `127.0.0.1:${ports[2]}`, dashboard: `127.0.0.1:${blocker.port}` };
+      await expect(startRelay(testConfig(dir, flags), { logger: pino({ level: 'silent' }) })).rejects.toThrow(/EADDRINUSE/);
+      // The WebSocket, Stratum and HTTP ports the relay had bound are free again.
+      for (const port of ports) await (await listen(port)).close();
+    } finally {
+      await blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is absent unless configured', async () => {

@@ -108,6 +108,11 @@ export class FakeRelay implements Transport {
     return ch;
   }
 
+  /** Sends a notification on every open connection. */
+  broadcast(method: string, params: unknown[]): void {
+    for (const ch of this.open_) ch.notify(method, params);
+  }
+
   /** Drops every connection, as a relay restart would. */
   dropAll(): void {
     for (const ch of [...this.open_]) ch.drop('closed (1006)');
@@ -244,6 +249,10 @@ class FakeChannel implements Channel {
       default:
         this.#reply(encodeError(id, -32601, 'method not found'));
     }
+  }
+
+  notify(method: string, params: unknown[]): void {
+    this.#reply(encodeRequest(null, method, params));
   }
 
   drop(reason: string): void {

@@ -5,7 +5,8 @@ import { defaultSettings, parseSettings, SETTINGS_KEY, type Settings } from '../
 import { defaultStatus, parseStatus, STATUS_KEY, type MiningStatus } from '../../src/extension/store/status.js';
 import { emptyWallet, parseWallet, WALLET_KEY } from '../../src/extension/store/wallet.js';
 import { TypedStore } from '../../src/extension/store/typed-store.js';
-import { counterRandom, FakeRelay, InProcessHost, testRelayEntry } from './fakes.js';
+import { encodeNotifyParams } from '../../src/core/protocol/stratum.js';
+import { counterRandom, FakeRelay, InProcessHost, JOB, testRelayEntry } from './fakes.js';
 
 const ENDPOINT = 'ws://relay.test/mine';
 
@@ -123,5 +124,24 @@ describe('Miner against a fake relay', () => {
     await none.miner.apply();
     expect((await none.status.get()).state).toBe('no_relay');
     expect(relay.connections).toBe(0);
+  });
+
+  it('applies a new difficulty from the next job, as Stratum says', async () => {
+    const relay = new FakeRelay();
+    const { status, host, miner, ready } = setup(relay);
+    stopMiner = () => miner.stop();
+    await ready;
+    await miner.apply();
+    await until(() => status.get(), (v: MiningStatus) => v.state === 'mining' && host.orders.length >= 1);
+    const first = host.orders.at(-1)!;
+    relay.broadcast('mining.set_difficulty', [2 ** -10]);
+    await until(() => status.get(), (v: MiningStatus) => v.difficulty === 2 ** -10);
+    expect(host.orders.at(-1)).toBe(first);
+    relay.broadcast('mining.notify', encodeNotifyParams({ ...JOB, jobId: 'j2', merkleBranch: [] }));
+    await until(() => Promise.resolve(host.orders.length), (n) => n >= 2);
+    const second = host.orders.at(-1)!;
+    // Target = diff1 / difficulty: 64 times smaller for a 64 times higher difficulty.
+    const t = (hex: string) => BigInt('0x' + Buffer.from(hex, 'hex').reverse().toString('hex'));
+    expect(t(first.target) / t(second.target)).toBe(64n);
   });
 });

@@ -67,7 +67,9 @@ const RECENT_ORDERS = 4;
  * outlives the connection; the next connection is a fresh session.
  */
 export class RelaySession {
+  /** The latest mining.set_difficulty, and the one the current job was issued at. */
   #difficulty: number | null = null;
+  #jobDifficulty: number | null = null;
   #job: StratumJob | null = null;
   #authorized = false;
   readonly #orders = new Map<number, OrderContext>();
@@ -130,16 +132,17 @@ export class RelaySession {
   #notification(n: RpcRequest): void {
     try {
       if (n.method === 'mining.set_difficulty') {
+        // Stratum: a new difficulty applies from the next job (the relay sends it just before that
+        // notify); the job being mined keeps the target it was issued with.
         this.#difficulty = decodeSetDifficultyParams(n.params);
         this.deps.onEvent({ type: 'difficulty', difficulty: this.#difficulty });
-        // Mine the current job at the new target at once: shares at the old one would be refused.
-        this.#issue();
       } else if (n.method === 'mining.notify') {
         const p = decodeNotifyParams(n.params);
         this.#job = {
           jobId: p.jobId, prevhash: p.prevhash, coinb1: p.coinb1, coinb2: p.coinb2, merkleBranches: p.merkleBranch,
           version: p.version, nbits: p.nbits, ntime: p.ntime, cleanJobs: p.cleanJobs,
         };
+        this.#jobDifficulty = this.#difficulty;
         if (p.cleanJobs) this.#orders.clear();
         this.#issue();
       }
@@ -151,7 +154,7 @@ export class RelaySession {
   /** Hands the current job at the current difficulty to the workers, with a fresh extranonce2. */
   #issue(): void {
     const job = this.#job;
-    const difficulty = this.#difficulty;
+    const difficulty = this.#jobDifficulty;
     if (!this.#authorized || job === null || difficulty === null) return;
     const extranonce2 = bytesToHex(this.deps.random(this.subscription.extranonce2Size));
     const header = buildHeader(job, this.subscription.extranonce1, extranonce2, job.ntime, '00000000');

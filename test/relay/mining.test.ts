@@ -80,3 +80,25 @@ describe.each(['ws', 'stratum'] as const)('mining over %s', (transport) => {
     expect(await c.request('mining.extranonce.subscribe', [])).toBe(true);
   });
 });
+
+describe.each([
+  ['scrypt', '0.0002'],
+  ['x11', '0.000001'],
+] as const)('mining with --algo %s', (algo, difficulty) => {
+  it('accepts a share hashed with that algorithm and refuses one that misses its target', async () => {
+    t = await startTestRelay({ algo, difficulty });
+    const c = await client(t.relay.stratum.url);
+    const open = decodeSessionOpenResult(await c.request('workpass.session.open', [{ mode: 'tickets' }]));
+    expect(open.algo).toBe(algo);
+    const sub = await c.subscribe();
+    await c.authorize(open.token);
+    const job = await c.nextJob();
+    const share = mineShare(getAlgorithm(algo), job, sub.extranonce1, '00'.repeat(sub.extranonce2Size))!;
+    expect(await c.request('mining.submit', [open.token, job.job.jobId, share.extranonce2, share.ntime, share.nonce])).toBe(true);
+    // A nonce whose hash under this algorithm misses the target is refused (23).
+    const en2 = '00'.repeat(sub.extranonce2Size - 1) + '01';
+    let n = 0;
+    while (mineShare(getAlgorithm(algo), job, sub.extranonce1, en2, { startNonce: n, maxTries: 1 }) !== null) n++;
+    expect(await rejection(c.request('mining.submit', [open.token, job.job.jobId, en2, job.job.ntime, nonceToHex(n)]))).toBe(23);
+  });
+});

@@ -4,7 +4,7 @@ import { verifyTicket } from '../../src/core/tickets/ticket.js';
 import type { MiningStatus } from '../../src/extension/store/status.js';
 import type { Wallet } from '../../src/extension/store/wallet.js';
 import { FakeRelay, TICKET_KEY } from './fakes.js';
-import { setup, until } from './miner.test.js';
+import { setup, until } from './harness.js';
 
 let stopMiner: (() => Promise<void>) | null = null;
 afterEach(async () => {

@@ -45,6 +45,17 @@ export const command: Command = {
       env: process.env,
       flags: settingFlags,
     });
+    // Signal handlers go in before anything is printed: a SIGTERM that arrives between "ready" and
+    // their installation would otherwise kill the process with the default action, uncleanly.
+    let stopRequested!: () => void;
+    const stopSignal = new Promise<void>((resolve) => (stopRequested = resolve));
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      stopRequested();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const relay = await startRelay(config);
     // Stable lines for scripts and tests: "<name> <url>".
     process.stdout.write(`ws ${relay.ws.url}\nstratum ${relay.stratum.url}\nhttp ${relay.http.url}\n`);
@@ -54,15 +65,8 @@ export const command: Command = {
     if (exchange !== null) process.stdout.write(`exchange ${exchange.url}\nexchange-key ${exchange.publicKey}\n`);
     if (relay.dashboard !== null) process.stdout.write(`dashboard ${relay.dashboard.tokenUrl}\n`);
     process.stdout.write(`ready\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void relay.close().then(resolve);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await stopSignal;
+    await relay.close();
     process.stdout.write('stopped\n');
     return 0;
   },

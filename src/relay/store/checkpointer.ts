@@ -31,6 +31,9 @@ export class Checkpointer {
 
   async close(): Promise<void> {
     const exited = new Promise((r) => this.worker.once('exit', r));
+    // The worker is unref'd so it never keeps the daemon alive; while we wait for it to exit it
+    // must hold the event loop, or a shutdown with nothing else pending ends before it finishes.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await exited;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import {
   addDays,
   decodeChallenge,
@@ -161,15 +162,31 @@ export class Issuer {
       throw err;
     }
     const stored = this.sessions.export(opened.sessionId);
-    this.store.insertSigning({
-      sid: opened.sessionId,
-      sessionId: row.id,
-      keyId: opened.keyId,
-      day: opened.day,
-      secret: new Uint8Array(Buffer.from(JSON.stringify(stored), 'utf8')),
-      now,
-      expiresAt: opened.expiresAt,
-    });
+    try {
+      // The (key, day) bound again, in the store: it also counts sessions another process holds
+      // on this data directory (e.g. a restart overlapping the old process). Same transaction as
+      // the insert, so two processes cannot both take the last slot.
+      this.store.db
+        .transaction(() => {
+          if ((this.openForKeyDay().get(opened.keyId, opened.day, now)?.n ?? 0) >= this.config.maxOpenSigning) {
+            throw new RpcError(ErrorCode.tooManySigning, 'retry later: too many open signing sessions');
+          }
+          this.store.insertSigning({
+            sid: opened.sessionId,
+            sessionId: row.id,
+            keyId: opened.keyId,
+            day: opened.day,
+            secret: new Uint8Array(Buffer.from(JSON.stringify(stored), 'utf8')),
+            now,
+            expiresAt: opened.expiresAt,
+          });
+        })
+        .immediate();
+    } catch (err) {
+      // Never sent, never stored: erase (u, s, d) and give the slot back.
+      this.sessions.cancel(opened.sessionId);
+      throw err;
+    }
     return {
       sid: opened.sessionId,
       keyId: opened.keyId,
@@ -179,17 +196,47 @@ export class Issuer {
     };
   }
 
+  private openForKeyDayStmt: Statement<[string, string, number], { n: number }> | undefined;
+
+  private openForKeyDay(): Statement<[string, string, number], { n: number }> {
+    this.openForKeyDayStmt ??= this.store.db.prepare<[string, string, number], { n: number }>(
+      "SELECT COUNT(*) AS n FROM signing WHERE state = 'open' AND key_id = ? AND day = ? AND expires_at > ?",
+    );
+    return this.openForKeyDayStmt;
+  }
+
+  /**
+   * Runs `f` (one transaction) with synchronous = FULL. The store runs WAL with synchronous =
+   * NORMAL, where a commit may roll back after an OS crash or power loss; if the commit that marks a
+   * session answered rolled back after its response had left, the re-imported session would answer
+   * a second challenge, and two answers from one (u, s, d) give the signing key. So the response
+   * leaves only after its commit is on disk.
+   */
+  private durably<T>(f: () => T): T {
+    const db = this.store.db;
+    const prev = db.pragma('synchronous', { simple: true }) as number;
+    if (prev >= 2) return f();
+    db.pragma('synchronous = FULL');
+    try {
+      return f();
+    } finally {
+      db.pragma(`synchronous = ${prev}`);
+    }
+  }
+
   /** ticket.sign: signer step 3 (c = e - d, r = u - cx), credit deducted in the same transaction. */
   sign(token: string, sid: string, eText: string, now: number): SignResult {
     const challenge = decodeChallenge(base64urlToBytes('params[2]', eText));
     const row = this.session(token);
     let done;
     try {
-      done = this.store.completeSigning(sid, row.id, eText, this.price, now, () => {
-        const r = this.sessions.respond(sid, challenge);
-        const out: SignResult = { r: enc(r.r), c: enc(r.c), s: enc(r.s), d: enc(r.d) };
-        return JSON.stringify(out);
-      });
+      done = this.durably(() =>
+        this.store.completeSigning(sid, row.id, eText, this.price, now, () => {
+          const r = this.sessions.respond(sid, challenge);
+          const out: SignResult = { r: enc(r.r), c: enc(r.c), s: enc(r.s), d: enc(r.d) };
+          return JSON.stringify(out);
+        }),
+      );
     } catch (err) {
       if (err instanceof SessionError) {
         if (err.code === 'expired') throw new RpcError(ErrorCode.sessionExpired);

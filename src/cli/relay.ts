@@ -12,6 +12,14 @@ Settings: defaults <- --config FILE (JSON) <- environment WORKPASS_* <- flags.
   --ws HOST:PORT           WebSocket listener (default 127.0.0.1:9433; port 0 = any free port)
   --stratum HOST:PORT      Stratum TCP listener (default 127.0.0.1:9333)
   --http HOST:PORT         stats/metrics/descriptor (default 127.0.0.1:9480)
+  --cells HOST:PORT        RELAY_MINING_* cells over TCP (docs/cells.md; default off)
+  --stratum-algo NAME, --cells-algo NAME
+                           the TCP / cells listener's algorithm (default: --algo; solo mining only)
+  --stratum-difficulty D, --cells-difficulty D
+                           their starting share difficulty (default: --difficulty)
+  --public-ws URL, --public-stratum URL, --public-http URL, --public-cells URL
+                           what the descriptor advertises instead of the listen address, e.g.
+                           ws://<56 chars>.onion:9433 behind an onion service (docs/operators.md)
   --data-dir DIR           SQLite store (default ./.workpass/relay)
   --algo NAME              sha256d | scrypt | x11 (default sha256d)
   --difficulty D           starting share difficulty, Stratum units (default 0.001)
@@ -59,6 +67,7 @@ export const command: Command = {
     const relay = await startRelay(config);
     // Stable lines for scripts and tests: "<name> <url>".
     process.stdout.write(`ws ${relay.ws.url}\nstratum ${relay.stratum.url}\nhttp ${relay.http.url}\n`);
+    if (relay.cells !== null) process.stdout.write(`cells ${relay.cells.url}\n`);
     process.stdout.write(`descriptor ${relay.http.url}/.well-known/workpass/descriptor.json\n`);
     const { gatewayUrl, exchange } = relay.services;
     if (gatewayUrl !== null) process.stdout.write(`gateway ${gatewayUrl}\n`);

@@ -21,6 +21,14 @@ export interface PoolConfig {
   readonly pass: string;
 }
 
+/** The URLs the descriptor advertises instead of the listen addresses (e.g. an onion service's). */
+export interface PublicEndpoints {
+  readonly ws: string | null;
+  readonly stratum: string | null;
+  readonly http: string | null;
+  readonly cells: string | null;
+}
+
 export interface RelayConfig {
   readonly name: string;
   /** The Tor relay's fingerprint (40 hex digits) this daemon sits beside, or '' when not set. */
@@ -28,8 +36,17 @@ export interface RelayConfig {
   readonly ws: HostPort;
   readonly stratum: HostPort;
   readonly http: HostPort;
+  /** The cells transport (RELAY_MINING_* cells over TCP, docs/cells.md); null = off. */
+  readonly cells: HostPort | null;
+  readonly public: PublicEndpoints;
   readonly dataDir: string;
+  /** The WebSocket listener's algorithm, and every listener's unless it names its own. */
   readonly algo: AlgorithmName;
+  /** The Stratum TCP and cells listeners' algorithms and starting difficulties (default: algo, difficulty). */
+  readonly stratumAlgo: AlgorithmName;
+  readonly stratumDifficulty: number;
+  readonly cellsAlgo: AlgorithmName;
+  readonly cellsDifficulty: number;
   /** Starting share difficulty (Stratum units); vardiff moves within [minDifficulty, maxDifficulty]. */
   readonly difficulty: number;
   readonly minDifficulty: number;
@@ -55,6 +72,10 @@ export interface RelayConfig {
     readonly messageBurst: number;
     readonly globalMessagesPerSecond: number;
     readonly idleSeconds: number;
+    /** Idle limit for a connection with an authorized worker that is being sent jobs (a slow miner). */
+    readonly minerIdleSeconds: number;
+    /** A mining connection that got no job for this long is sent the current job again (keep-alive). */
+    readonly keepAliveSeconds: number;
     readonly sessionsPerConnection: number;
     /** New ticket/donation sessions the relay creates per second, all connections together. */
     readonly sessionOpensPerSecond: number;
@@ -74,10 +95,16 @@ export const DEFAULTS: RelayConfig = {
   ws: { host: '127.0.0.1', port: 9433 },
   stratum: { host: '127.0.0.1', port: 9333 },
   http: { host: '127.0.0.1', port: 9480 },
+  cells: null,
+  public: { ws: null, stratum: null, http: null, cells: null },
   dataDir: './.workpass/relay',
   algo: 'sha256d',
   // ~4.3M hashes a share: a few seconds for a browser's WebAssembly kernel at a 25% CPU budget.
   difficulty: 0.001,
+  stratumAlgo: 'sha256d',
+  stratumDifficulty: 0.001,
+  cellsAlgo: 'sha256d',
+  cellsDifficulty: 0.001,
   minDifficulty: 1e-6,
   maxDifficulty: 1e9,
   shareSeconds: 15,
@@ -100,6 +127,9 @@ export const DEFAULTS: RelayConfig = {
     messageBurst: 100,
     globalMessagesPerSecond: 50_000,
     idleSeconds: 600,
+    minerIdleSeconds: 3600,
+    // cpuminer gives up on a pool it heard nothing from for 120 s; half that leaves room.
+    keepAliveSeconds: 60,
     sessionsPerConnection: 8,
     sessionOpensPerSecond: 50,
   },
@@ -152,6 +182,29 @@ export function parsePoolUrl(raw: unknown, where: Source): { url: string; host: 
   return { url: raw, ...hp };
 }
 
+/** RFC 3986 host: a DNS name (onion addresses included), IPv4, or a bracketed IPv6 literal. */
+const URL_HOST = String.raw`(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*)`;
+
+/**
+ * An advertised URL: one of `schemes`, a host, a port (required when `needPort`), and for ws/http an
+ * optional path; no user info, query or fragment. A `.onion` host must be a v3 address (56 base32
+ * characters), since v2 onion services are gone from tor.
+ */
+export function parsePublicUrl(schemes: readonly string[], needPort: boolean): Parse {
+  const path = needPort ? '' : String.raw`(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?`;
+  const re = new RegExp(`^(${schemes.map((x) => x.replace('+', '\\+')).join('|')})://(${URL_HOST})(?::(\\d{1,5}))${needPort ? '' : '?'}${path}$`);
+  return (raw, where) => {
+    const expected = `expected ${schemes.map((x) => `${x}://HOST${needPort ? ':PORT' : '[:PORT][/PATH]'}`).join(' or ')}`;
+    if (typeof raw !== 'string' || raw.length > 256) fail(where, `${expected} of at most 256 characters`);
+    const m = re.exec(raw);
+    if (m === null) fail(where, `${expected}, got '${raw}'`);
+    const host = m[2]!.toLowerCase();
+    if (host.endsWith('.onion') && !/(?:^|\.)[a-z2-7]{55}d\.onion$/.test(host)) fail(where, `'${m[2]}' is not a v3 onion address (56 base32 characters ending in 'd')`);
+    if (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535)) fail(where, `bad port ${m[3]} (expected 1..65535)`);
+    return raw;
+  };
+}
+
 const parseAlgo: Parse = (raw, where) => {
   if (!isAlgorithmName(raw)) fail(where, `unknown algorithm ${JSON.stringify(raw)} (expected sha256d, scrypt, x11)`);
   return raw;
@@ -194,9 +247,18 @@ const SETTINGS: ReadonlyArray<{ path: string; flag?: string; parse: Parse }> = [
   { path: 'ws', flag: 'ws', parse: parseHostPort },
   { path: 'stratum', flag: 'stratum', parse: parseHostPort },
   { path: 'http', flag: 'http', parse: parseHostPort },
+  { path: 'cells', flag: 'cells', parse: parseHostPort },
+  { path: 'public.ws', flag: 'public-ws', parse: parsePublicUrl(['ws', 'wss'], false) },
+  { path: 'public.stratum', flag: 'public-stratum', parse: parsePublicUrl(['stratum+tcp'], true) },
+  { path: 'public.http', flag: 'public-http', parse: parsePublicUrl(['http', 'https'], false) },
+  { path: 'public.cells', flag: 'public-cells', parse: parsePublicUrl(['cells+tcp'], true) },
   { path: 'dataDir', flag: 'data-dir', parse: str(4096) },
   { path: 'algo', flag: 'algo', parse: parseAlgo },
   { path: 'difficulty', flag: 'difficulty', parse: num(1e-9, 1e12) },
+  { path: 'stratumAlgo', flag: 'stratum-algo', parse: parseAlgo },
+  { path: 'stratumDifficulty', flag: 'stratum-difficulty', parse: num(1e-9, 1e12) },
+  { path: 'cellsAlgo', flag: 'cells-algo', parse: parseAlgo },
+  { path: 'cellsDifficulty', flag: 'cells-difficulty', parse: num(1e-9, 1e12) },
   { path: 'minDifficulty', parse: num(1e-9, 1e12) },
   { path: 'maxDifficulty', parse: num(1e-9, 1e15) },
   { path: 'shareSeconds', parse: num(1, 3600) },
@@ -219,6 +281,8 @@ const SETTINGS: ReadonlyArray<{ path: string; flag?: string; parse: Parse }> = [
   { path: 'limits.messageBurst', parse: num(1, 1e6) },
   { path: 'limits.globalMessagesPerSecond', parse: num(1, 1e8) },
   { path: 'limits.idleSeconds', parse: num(1, 86400) },
+  { path: 'limits.minerIdleSeconds', parse: num(1, 7 * 86400) },
+  { path: 'limits.keepAliveSeconds', parse: num(1, 3600) },
   { path: 'limits.sessionsPerConnection', parse: num(1, 1000, true) },
   { path: 'limits.sessionOpensPerSecond', parse: num(0.1, 1e6) },
   { path: 'partners', parse: parsePartners },
@@ -292,16 +356,29 @@ function build(values: Map<string, unknown>): RelayConfig {
   const d = DEFAULTS;
   const poolUrl = get<{ url: string; host: string; port: number } | null>('pool.url', null);
   if (poolUrl === null && (values.has('pool.user') || values.has('pool.pass'))) fail('pool.url', 'pool user/pass given but the pool URL is missing (--pool stratum+tcp://HOST:PORT)');
+  const algo = get('algo', d.algo);
+  const difficulty = get('difficulty', d.difficulty);
   const cfg: RelayConfig = {
     name: get('name', d.name),
     fingerprint: get('fingerprint', d.fingerprint),
     ws: get('ws', d.ws),
     stratum: get('stratum', d.stratum),
     http: get('http', d.http),
+    cells: get('cells', d.cells),
+    public: {
+      ws: get('public.ws', d.public.ws),
+      stratum: get('public.stratum', d.public.stratum),
+      http: get('public.http', d.public.http),
+      cells: get('public.cells', d.public.cells),
+    },
     dataDir: get('dataDir', d.dataDir),
-    algo: get('algo', d.algo),
-    difficulty: get('difficulty', d.difficulty),
-    minDifficulty: get('minDifficulty', Math.min(d.minDifficulty, get('difficulty', d.difficulty))),
+    algo,
+    difficulty,
+    stratumAlgo: get('stratumAlgo', algo),
+    stratumDifficulty: get('stratumDifficulty', difficulty),
+    cellsAlgo: get('cellsAlgo', algo),
+    cellsDifficulty: get('cellsDifficulty', difficulty),
+    minDifficulty: get('minDifficulty', Math.min(d.minDifficulty, difficulty, get('stratumDifficulty', difficulty), get('cellsDifficulty', difficulty))),
     maxDifficulty: get('maxDifficulty', d.maxDifficulty),
     shareSeconds: get('shareSeconds', d.shareSeconds),
     price: get('price', d.price),
@@ -324,6 +401,8 @@ function build(values: Map<string, unknown>): RelayConfig {
       messageBurst: get('limits.messageBurst', d.limits.messageBurst),
       globalMessagesPerSecond: get('limits.globalMessagesPerSecond', d.limits.globalMessagesPerSecond),
       idleSeconds: get('limits.idleSeconds', d.limits.idleSeconds),
+      minerIdleSeconds: get('limits.minerIdleSeconds', Math.max(d.limits.minerIdleSeconds, get('limits.idleSeconds', d.limits.idleSeconds))),
+      keepAliveSeconds: get('limits.keepAliveSeconds', d.limits.keepAliveSeconds),
       sessionsPerConnection: get('limits.sessionsPerConnection', d.limits.sessionsPerConnection),
       sessionOpensPerSecond: get('limits.sessionOpensPerSecond', d.limits.sessionOpensPerSecond),
     },
@@ -333,6 +412,15 @@ function build(values: Map<string, unknown>): RelayConfig {
     logLevel: get('logLevel', d.logLevel),
   };
   if (cfg.minDifficulty > cfg.maxDifficulty) fail('minDifficulty', 'must not exceed maxDifficulty');
-  if (cfg.difficulty < cfg.minDifficulty || cfg.difficulty > cfg.maxDifficulty) fail('difficulty', `must be within [minDifficulty, maxDifficulty] = [${cfg.minDifficulty}, ${cfg.maxDifficulty}]`);
+  for (const key of ['difficulty', 'stratumDifficulty', 'cellsDifficulty'] as const) {
+    if (cfg[key] < cfg.minDifficulty || cfg[key] > cfg.maxDifficulty) fail(key, `must be within [minDifficulty, maxDifficulty] = [${cfg.minDifficulty}, ${cfg.maxDifficulty}]`);
+  }
+  if (cfg.limits.minerIdleSeconds < cfg.limits.idleSeconds) fail('limits.minerIdleSeconds', 'must not be below limits.idleSeconds');
+  if (cfg.pool !== null) {
+    for (const key of ['stratumAlgo', 'cellsAlgo'] as const) {
+      if (cfg[key] !== cfg.algo) fail(key, `${cfg[key]} differs from algo ${cfg.algo}: the upstream pool serves one algorithm, so other listener algorithms need solo mining`);
+    }
+  }
+  if (cfg.public.cells !== null && cfg.cells === null) fail('public.cells', 'the cells listener is off (--cells HOST:PORT)');
   return cfg;
 }

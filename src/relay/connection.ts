@@ -32,7 +32,7 @@ const JOBS_KEPT = 8;
 const MAX_RATE_STRIKES = 50;
 
 /**
- * One client connection (WebSocket or TCP) and its Stratum session: subscription, authorized
+ * One client connection (WebSocket, TCP or cells) and its Stratum session: subscription, authorized
  * workers (each names a ticket session), the jobs it was sent at which difficulty, and vardiff.
  * Every message is rate-checked, then schema-checked, before any other work.
  */
@@ -46,6 +46,8 @@ export class Connection {
   private strikes = 0;
   private variant = 0;
   private sessionsOpened = 0;
+  /** When the last mining.notify went out (for the keep-alive). */
+  private lastJobSent = 0;
   lastActivity: number;
   closed = false;
 
@@ -59,7 +61,7 @@ export class Connection {
     this.bucket = new TokenBucket(c.limits.messagesPerSecond, c.limits.messageBurst, now);
     this.vardiff = new Vardiff(
       { targetSeconds: c.shareSeconds, retargetSeconds: c.shareSeconds * 4, fastShares: 12, min: c.minDifficulty, max: c.maxDifficulty },
-      c.difficulty,
+      ctx.difficulty,
       now,
     );
   }
@@ -177,7 +179,7 @@ export class Connection {
     }
     if (!this.ctx.sessionOpenBucket.take(now)) throw new RpcError(ErrorCode.rateLimited, 'rate limited: too many new sessions; retry later');
     this.sessionsOpened++;
-    return this.ctx.issuer.open(mode, now);
+    return this.ctx.issuer.open(mode, now, this.ctx.algorithm.name);
   }
 
   /** Sends difficulty and the current job once the connection is subscribed and authorized. */
@@ -215,10 +217,11 @@ export class Connection {
         NOTIFY_CACHE.set(job, entry);
       }
     }
+    this.lastJobSent = this.ctx.now();
     this.send(text);
   }
 
-  /** Resends the current job under a fresh id after a difficulty change. */
+  /** Resends the current job under a fresh id (after a difficulty change, or as a keep-alive). */
   private resendWithNewDifficulty(): void {
     const job = this.ctx.source.current();
     if (job === undefined) return;
@@ -226,13 +229,23 @@ export class Connection {
     this.sendJob(job, false);
   }
 
-  /** Periodic housekeeping: idle timeout and vardiff for sessions that stopped finding shares. */
+  /**
+   * Periodic housekeeping: the idle timeout, vardiff for sessions that stopped finding shares, and the
+   * keep-alive. A connection that is mining (subscribed, a worker authorized, jobs sent) may stay
+   * silent for limits.minerIdleSeconds rather than limits.idleSeconds: a slow miner sends nothing
+   * between shares. It is sent the current job again under a fresh id when no job went out for
+   * limits.keepAliveSeconds, so the miner never goes without hearing from us either (cpuminer gives
+   * up on a pool after 120 s of silence).
+   */
   tick(now: number): void {
-    if (now - this.lastActivity > this.ctx.config.limits.idleSeconds * 1000) {
+    const limits = this.ctx.config.limits;
+    const mining = this.extranonce1 !== null && this.workers.size > 0 && this.jobs.size > 0;
+    if (now - this.lastActivity > (mining ? limits.minerIdleSeconds : limits.idleSeconds) * 1000) {
       this.peer.close();
       return;
     }
-    if (this.jobs.size > 0 && this.vardiff.onTick(now) !== undefined) this.resendWithNewDifficulty();
+    if (!mining) return;
+    if (this.vardiff.onTick(now) !== undefined || now - this.lastJobSent >= limits.keepAliveSeconds * 1000) this.resendWithNewDifficulty();
   }
 
   /**

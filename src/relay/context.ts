@@ -8,10 +8,12 @@ import type { Metrics } from './metrics.js';
 import type { SessionMode, Store } from './store/store.js';
 import type { ExtranonceAllocator } from './extranonce.js';
 
-/** What every connection shares: wired once in daemon.ts. */
+/** What the connections of one listener share: wired in daemon.ts (store, issuer and limits are daemon-wide). */
 export interface RelayContext {
   readonly config: RelayConfig;
+  /** The listener's algorithm and starting share difficulty. */
   readonly algorithm: Algorithm;
+  readonly difficulty: number;
   readonly store: Store;
   readonly source: JobSource;
   readonly issuer: Issuer;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import pino, { type Logger } from 'pino';
-import { signDescriptor, type Descriptor } from '../core/protocol/descriptor.js';
-import { getAlgorithm } from '../core/pow/registry.js';
+import { DESCRIPTOR_PATH, signDescriptor, type Descriptor, type DescriptorAlgorithm, type EndpointName } from '../core/protocol/descriptor.js';
+import { getAlgorithm, type AlgorithmName } from '../core/pow/registry.js';
 import { targetFromDifficulty } from '../core/pow/target.js';
 import type { RelayConfig } from './config.js';
 import { Connection } from './connection.js';
@@ -22,6 +22,8 @@ import { prometheusText } from './prometheus.js';
 import { Store, toNano } from './store/store.js';
 import { startTicketServices, type TicketServices } from './gateway/services.js';
 import { startDashboard, type DashboardHandle } from './dashboard/index.js';
+import { cellHandler } from './cell-peer.js';
+import { listenCells } from './transport/cells.js';
 import { listenTcp } from './transport/tcp.js';
 import { listenWs } from './transport/ws.js';
 import type { Listener, Peer, PeerHandler } from './transport/peer.js';
@@ -36,6 +38,8 @@ export interface RelayHandle {
   readonly ws: Endpoint;
   readonly stratum: Endpoint;
   readonly http: Endpoint;
+  /** The cells listener (docs/cells.md), when configured. */
+  readonly cells: Endpoint | null;
   readonly config: RelayConfig;
   readonly store: Store;
   /** The ticket gateway and Protocol 2 exchange, when configured. */
@@ -81,7 +85,6 @@ function formatUrl(scheme: string, host: string, port: number): string {
 export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Promise<RelayHandle> {
   const now = deps.now ?? Date.now;
   const log = deps.logger ?? pino({ level: config.logLevel, base: { svc: 'workpass-relay' } }, pino.destination(2));
-  const algorithm = getAlgorithm(config.algo);
   const store = new Store(config.dataDir);
   // Checkpoints (which fsync) run in a worker thread, not on the event loop.
   store.db.pragma('wal_autocheckpoint = 0');
@@ -89,97 +92,126 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   const started = now();
   const metrics = new Metrics(started);
   const issuer = new Issuer(store, config, now, deps.rand);
-  const source: JobSource = config.pool === null
+  const makeSource = (algo: AlgorithmName): JobSource => config.pool === null
     ? new SoloSource({
         payoutScript: config.solo.payoutScript,
         nbits: config.solo.nbits,
         rollSeconds: config.solo.rollSeconds,
         subsidy: 312_500_000n,
         tag: '/workpass/',
+        // The default algorithm keeps the key it always had; each other one has its own chain tip.
         loadTip: () => {
-          const t = store.meta('solo.tip');
+          const t = store.meta(tipKey(config, algo));
           return t === undefined ? undefined : (JSON.parse(t) as { prevhash: string; height: number });
         },
-        saveTip: (tip) => store.setMeta('solo.tip', JSON.stringify(tip)),
+        saveTip: (tip) => store.setMeta(tipKey(config, algo), JSON.stringify(tip)),
         now,
-        onBlock: (hash, height) => log.info({ hash, height }, 'solo block found'),
+        onBlock: (hash, height) => log.info({ hash, height, algo }, 'solo block found'),
       })
-    : new PoolSource({ pool: config.pool, algorithm, log, now });
+    : new PoolSource({ pool: config.pool, algorithm: getAlgorithm(algo), log, now });
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const credits = new CreditQueue(store, (err, count) => log.error({ err, count }, 'crediting shares failed'));
   const connections = new Set<Connection>();
   const byPeer = new Map<Peer, Connection>();
-  const targets = new Map<number, bigint>();
-  let extranonces: ExtranonceAllocator | undefined;
-  const ctx: RelayContext = {
-    config,
-    algorithm,
-    store,
-    source,
-    issuer,
-    metrics,
-    log,
-    get extranonces() {
-      const layout = source.layout();
-      if (layout === undefined) throw new Error('no extranonce layout yet');
-      extranonces ??= new ExtranonceAllocator(layout);
-      return extranonces;
-    },
-    globalBucket: new TokenBucket(config.limits.globalMessagesPerSecond, config.limits.globalMessagesPerSecond, started),
-    sessionOpenBucket: new TokenBucket(config.limits.sessionOpensPerSecond, config.limits.sessionOpensPerSecond * 4, started),
-    now,
-    targetFor(difficulty) {
-      let t = targets.get(difficulty);
-      if (t === undefined) {
-        t = targetFromDifficulty(algorithm, difficulty);
-        if (targets.size > 10_000) targets.clear();
-        targets.set(difficulty, t);
-      }
-      return t;
-    },
-    credit(sessionId, mode, difficulty, at, done) {
-      credits.add(sessionId, mode, toNano(difficulty), at, (ok) => {
-        if (ok) metrics.accept(difficulty, at);
-        done(ok);
-      });
-    },
-    variantCounter: 0,
+  const globalBucket = new TokenBucket(config.limits.globalMessagesPerSecond, config.limits.globalMessagesPerSecond, started);
+  const sessionOpenBucket = new TokenBucket(config.limits.sessionOpensPerSecond, config.limits.sessionOpensPerSecond * 4, started);
+  const credit: RelayContext['credit'] = (sessionId, mode, difficulty, at, done) => {
+    credits.add(sessionId, mode, toNano(difficulty), at, (ok) => {
+      if (ok) metrics.accept(difficulty, at);
+      done(ok);
+    });
   };
 
-  // New jobs go out in slices of 100 connections, so replies to shares are not held up behind a
-  // broadcast to thousands of clients; a newer job supersedes an unfinished non-clean one.
-  let generation = 0;
-  source.onJob((job, clean) => {
-    const mine = ++generation;
-    const list = [...connections];
-    let i = 0;
-    const step = () => {
-      if (mine !== generation && !clean) return;
-      for (const end = Math.min(list.length, i + 100); i < end; i++) if (!list[i]!.closed) list[i]!.notify(job, clean);
-      // A clean job (new prevhash) goes out as fast as possible; an ntime roll is spread over
-      // ~10 ms per slice, so neither the relay nor the clients see one burst of thousands.
-      if (i < list.length) {
-        if (clean) setImmediate(step);
-        else setTimeout(step, 10);
-      }
+  // One job source per algorithm (shared by the listeners that mine it), with its extranonce space,
+  // target cache and the connections it sends jobs to.
+  const lanes = new Map<AlgorithmName, Lane>();
+  const laneFor = (algo: AlgorithmName): Lane => {
+    let lane = lanes.get(algo);
+    if (lane === undefined) {
+      const source = makeSource(algo);
+      const made: Lane = { algo, source, connections: new Set(), extranonces: undefined, targets: new Map() };
+      lanes.set(algo, made);
+      wireBroadcast(made);
+      lane = made;
+    }
+    return lane;
+  };
+  const contextFor = (lane: Lane, difficulty: number): RelayContext => {
+    const algorithm = getAlgorithm(lane.algo);
+    return {
+      config,
+      algorithm,
+      difficulty,
+      store,
+      source: lane.source,
+      issuer,
+      metrics,
+      log,
+      get extranonces() {
+        const layout = lane.source.layout();
+        if (layout === undefined) throw new Error('no extranonce layout yet');
+        lane.extranonces ??= new ExtranonceAllocator(layout);
+        return lane.extranonces;
+      },
+      globalBucket,
+      sessionOpenBucket,
+      now,
+      targetFor(d) {
+        let t = lane.targets.get(d);
+        if (t === undefined) {
+          t = targetFromDifficulty(algorithm, d);
+          if (lane.targets.size > 10_000) lane.targets.clear();
+          lane.targets.set(d, t);
+        }
+        return t;
+      },
+      credit,
+      variantCounter: 0,
     };
-    step();
-  });
-  source.onLayoutChange(() => {
-    const layout = source.layout();
-    if (layout !== undefined) extranonces?.reset(layout);
-    for (const c of connections) c.reconnect();
-    for (const c of connections) c.peer.close();
-  });
+  };
+
+  function wireBroadcast(lane: Lane): void {
+    // New jobs go out in slices of 100 connections, so replies to shares are not held up behind a
+    // broadcast to thousands of clients; a newer job supersedes an unfinished non-clean one.
+    let generation = 0;
+    lane.source.onJob((job, clean) => {
+      const mine = ++generation;
+      const list = [...lane.connections];
+      let i = 0;
+      const step = () => {
+        if (mine !== generation && !clean) return;
+        for (const end = Math.min(list.length, i + 100); i < end; i++) if (!list[i]!.closed) list[i]!.notify(job, clean);
+        // A clean job (new prevhash) goes out as fast as possible; an ntime roll is spread over
+        // ~10 ms per slice, so neither the relay nor the clients see one burst of thousands.
+        if (i < list.length) {
+          if (clean) setImmediate(step);
+          else setTimeout(step, 10);
+        }
+      };
+      step();
+    });
+    lane.source.onLayoutChange(() => {
+      const layout = lane.source.layout();
+      if (layout !== undefined) lane.extranonces?.reset(layout);
+      for (const c of lane.connections) c.reconnect();
+      for (const c of lane.connections) c.peer.close();
+    });
+  }
+
+  const wsLane = laneFor(config.algo);
+  const stratumLane = laneFor(config.stratumAlgo);
+  const cellsLane = config.cells === null ? null : laneFor(config.cellsAlgo);
+  const source = wsLane.source;
 
   let stopping = false;
-  const handler: PeerHandler = {
+  const handlerFor = (lane: Lane, ctx: RelayContext): PeerHandler => ({
     open(peer) {
       if (stopping || connections.size >= config.limits.maxConnections) return null;
       const c = new Connection(peer, ctx);
       connections.add(c);
+      lane.connections.add(c);
       byPeer.set(peer, c);
       metrics.sessions = connections.size;
       return (message) => c.handle(message);
@@ -189,10 +221,11 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       if (c === undefined) return;
       byPeer.delete(peer);
       connections.delete(c);
+      lane.connections.delete(c);
       c.dispose();
       metrics.sessions = connections.size;
     },
-  };
+  });
 
   const listeners: Listener[] = [];
   const cleanup = async () => {
@@ -200,18 +233,25 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     credits.flush();
     loopDelay.disable();
     await checkpointer.close();
-    await source.close();
+    for (const lane of lanes.values()) await lane.source.close();
     store.close();
   };
   let ws: Listener, tcp: Listener, http: Listener;
+  let cells: Listener | null = null;
   try {
-    await source.start();
+    for (const lane of lanes.values()) await lane.source.start();
     issuer.currentKey(now());
     const limits = { maxBufferedBytes: config.limits.maxBufferedBytes };
-    ws = await listenWs({ host: config.ws.host, port: config.ws.port, maxFrameBytes: config.limits.maxLineBytes, ...limits }, handler);
+    ws = await listenWs({ host: config.ws.host, port: config.ws.port, maxFrameBytes: config.limits.maxLineBytes, ...limits }, handlerFor(wsLane, contextFor(wsLane, config.difficulty)));
     listeners.push(ws);
-    tcp = await listenTcp({ host: config.stratum.host, port: config.stratum.port, maxLineBytes: config.limits.maxLineBytes, ...limits }, handler);
+    const stratumHandler = handlerFor(stratumLane, contextFor(stratumLane, config.stratumDifficulty));
+    tcp = await listenTcp({ host: config.stratum.host, port: config.stratum.port, maxLineBytes: config.limits.maxLineBytes, ...limits }, stratumHandler);
     listeners.push(tcp);
+    if (config.cells !== null && cellsLane !== null) {
+      const ctx = contextFor(cellsLane, config.cellsDifficulty);
+      cells = await listenCells({ host: config.cells.host, port: config.cells.port, ...limits }, cellHandler(handlerFor(cellsLane, ctx), ctx));
+      listeners.push(cells);
+    }
     http = await listenHttp(config.http.host, config.http.port, {
       stats: () => handle.stats(),
       metrics: () => prometheusText(handle.stats(), config),
@@ -229,11 +269,19 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     stratum: { host: tcp.host, port: tcp.port, url: formatUrl('stratum+tcp', tcp.host, tcp.port) },
     http: { host: http.host, port: http.port, url: formatUrl('http', http.host, http.port) },
   };
+  const cellsEndpoint = cells === null ? null : { host: cells.host, port: cells.port, url: formatUrl('cells+tcp', cells.host, cells.port) };
+  // What the descriptor advertises: the public URLs where set (an onion service), else the listen addresses.
+  const advertised = {
+    ws: config.public.ws ?? endpoints.ws.url,
+    stratum: config.public.stratum ?? endpoints.stratum.url,
+    http: config.public.http ?? endpoints.http.url,
+    ...(cellsEndpoint === null ? {} : { cells: config.public.cells ?? cellsEndpoint.url }),
+  };
   let services: TicketServices;
   try {
     services = await startTicketServices({
       store, gateway: config.gateway, exchange: config.exchange, dt: config.dt, ownKeys: () => issuer.ticketKeys(now()),
-      descriptorSecret, descriptorUrl: `${endpoints.http.url}/.well-known/workpass/descriptor.json`, log, now,
+      descriptorSecret, descriptorUrl: `${advertised.http.replace(/\/$/, '')}${DESCRIPTOR_PATH}`, log, now,
     });
   } catch (err) {
     await cleanup();
@@ -244,7 +292,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   const tick = setInterval(() => {
     const t = now();
     for (const c of connections) c.tick(t);
-  }, Math.min(5_000, config.limits.idleSeconds * 500));
+  }, Math.min(5_000, config.limits.idleSeconds * 500, config.limits.keepAliveSeconds * 500));
   tick.unref();
   const pruneOnce = () => {
     try {
@@ -262,6 +310,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   let dashboard: DashboardHandle | null = null;
   const handle: RelayHandle = {
     ...endpoints,
+    cells: cellsEndpoint,
     config,
     store,
     services,
@@ -291,8 +340,8 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
           name: config.name,
           fingerprint: config.fingerprint,
           published: t,
-          endpoints: { ws: endpoints.ws.url, stratum: endpoints.stratum.url, http: endpoints.http.url },
-          algorithms: [{ name: config.algo, difficulty: config.difficulty, minDifficulty: config.minDifficulty, maxDifficulty: config.maxDifficulty }],
+          endpoints: advertised,
+          algorithms: descriptorAlgorithms(config),
           tickets: { price: config.price, dt: config.dt, graceHours: config.ticketHours, keys: issuer.ticketKeys(t) },
           partners: config.partners,
         },
@@ -328,8 +377,42 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       throw err;
     }
   }
-  log.info({ ws: endpoints.ws.url, stratum: endpoints.stratum.url, http: endpoints.http.url, source: source.kind, algo: config.algo }, 'relay started');
+  log.info({ ...Object.fromEntries(Object.entries(endpoints).map(([k, v]) => [k, v.url])), cells: cellsEndpoint?.url, source: source.kind,
+    algo: config.algo, stratumAlgo: config.stratumAlgo, cellsAlgo: cellsEndpoint === null ? undefined : config.cellsAlgo, advertised }, 'relay started');
   return handle;
+}
+
+/** A job source per algorithm and what its listeners share. */
+interface Lane {
+  readonly algo: AlgorithmName;
+  readonly source: JobSource;
+  readonly connections: Set<Connection>;
+  extranonces: ExtranonceAllocator | undefined;
+  readonly targets: Map<number, bigint>;
+}
+
+/** The solo chain tip's store key: the default algorithm keeps the original key. */
+function tipKey(config: RelayConfig, algo: AlgorithmName): string {
+  return algo === config.algo ? 'solo.tip' : `solo.tip.${algo}`;
+}
+
+/**
+ * One descriptor entry per (algorithm, starting difficulty) with the endpoints that mine it; the
+ * WebSocket listener's entry comes first, so a reader that takes algorithms[0] gets the add-on's.
+ */
+export function descriptorAlgorithms(config: RelayConfig): DescriptorAlgorithm[] {
+  const listeners: Array<[EndpointName, AlgorithmName, number]> = [
+    ['ws', config.algo, config.difficulty],
+    ['stratum', config.stratumAlgo, config.stratumDifficulty],
+  ];
+  if (config.cells !== null) listeners.push(['cells', config.cellsAlgo, config.cellsDifficulty]);
+  const out: Array<DescriptorAlgorithm & { endpoints: EndpointName[] }> = [];
+  for (const [endpoint, name, difficulty] of listeners) {
+    const same = out.find((a) => a.name === name && a.difficulty === difficulty);
+    if (same !== undefined) same.endpoints.push(endpoint);
+    else out.push({ name, difficulty, minDifficulty: config.minDifficulty, maxDifficulty: config.maxDifficulty, endpoints: [endpoint] });
+  }
+  return out;
 }
 
 /** The Ed25519 descriptor key: made once, kept in the store's keys table (kind 'descriptor'). */

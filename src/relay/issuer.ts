@@ -130,11 +130,12 @@ export class Issuer {
     return key;
   }
 
-  open(mode: SessionMode, now: number): SessionOpenResult {
+  /** A new ticket or donation session; `algo` is the algorithm of the listener it was opened on. */
+  open(mode: SessionMode, now: number, algo: string = this.config.algo): SessionOpenResult {
     const token = bytesToBase64url(this.rand(16));
     this.store.createSession(token, mode, now);
     const { keyId } = this.currentKey(now);
-    return { token, price: this.config.price, algo: this.config.algo, keyId, day: utcDay(now) };
+    return { token, price: this.config.price, algo, keyId, day: utcDay(now) };
   }
 
   private session(token: string) {

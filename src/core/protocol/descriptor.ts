@@ -14,8 +14,12 @@ import { aday } from './workpass.js';
  *     "name": string (1..64),
  *     "fingerprint": "" | 40 uppercase hex (the Tor relay this daemon sits beside),
  *     "published": ms since 1970,
- *     "endpoints": {"ws": "ws(s)://..." , "stratum": "stratum+tcp://..." | "", "http": "http(s)://..."},
- *     "algorithms": [{"name": "sha256d"|"scrypt"|"x11", "difficulty", "minDifficulty", "maxDifficulty"}],
+ *     "endpoints": {"ws": "ws(s)://..." , "stratum": "stratum+tcp://..." | "", "http": "http(s)://...",
+ *                   "cells"?: "cells+tcp://..." (optional: the RELAY_MINING_* cells transport)},
+ *     "algorithms": [{"name": "sha256d"|"scrypt"|"x11", "difficulty", "minDifficulty", "maxDifficulty",
+ *                     "endpoints"?: ["ws"|"stratum"|"cells", ...] (optional: the listeners that mine
+ *                     this algorithm; absent = every listener)}],
+ *                   the first entry is the WebSocket listener's algorithm.
  *     "tickets": {"price", "dt", "graceHours",
  *                 "keys": [{"keyId": 64 hex, "publicKey": base64url(32), "firstDay", "lastDay", "expiresAt"}]},
  *     "partners": [descriptor URL, ...],
@@ -35,11 +39,16 @@ export interface DescriptorKey {
   readonly expiresAt: number;
 }
 
+export type EndpointName = 'ws' | 'stratum' | 'cells';
+export const ENDPOINT_NAMES: readonly EndpointName[] = ['ws', 'stratum', 'cells'];
+
 export interface DescriptorAlgorithm {
   readonly name: string;
   readonly difficulty: number;
   readonly minDifficulty: number;
   readonly maxDifficulty: number;
+  /** The endpoints that mine this algorithm; absent in descriptors that predate per-listener algorithms. */
+  readonly endpoints?: readonly EndpointName[];
 }
 
 export interface DescriptorBody {
@@ -47,7 +56,7 @@ export interface DescriptorBody {
   readonly name: string;
   readonly fingerprint: string;
   readonly published: number;
-  readonly endpoints: { readonly ws: string; readonly stratum: string; readonly http: string };
+  readonly endpoints: { readonly ws: string; readonly stratum: string; readonly http: string; readonly cells?: string };
   readonly algorithms: readonly DescriptorAlgorithm[];
   readonly tickets: { readonly price: number; readonly dt: number; readonly graceHours: number; readonly keys: readonly DescriptorKey[] };
   readonly partners: readonly string[];
@@ -85,14 +94,36 @@ function decodeKey(name: string, value: unknown): DescriptorKey {
 
 function decodeAlgorithm(name: string, value: unknown): DescriptorAlgorithm {
   const o = aobject(name, value);
-  akeys(name, o, ['name', 'difficulty', 'minDifficulty', 'maxDifficulty']);
+  akeys(name, o, ['name', 'difficulty', 'minDifficulty', 'maxDifficulty', 'endpoints']);
   if (!isAlgorithmName(o['name'])) throw new InputError(`${name}.name`, 'unknown algorithm');
-  return {
+  const out: DescriptorAlgorithm = {
     name: o['name'],
     difficulty: apositive(`${name}.difficulty`, o['difficulty']),
     minDifficulty: apositive(`${name}.minDifficulty`, o['minDifficulty']),
     maxDifficulty: apositive(`${name}.maxDifficulty`, o['maxDifficulty']),
   };
+  if (o['endpoints'] === undefined) return out;
+  const endpoints = aarray(`${name}.endpoints`, o['endpoints'], ENDPOINT_NAMES.length).map((e, i) => {
+    if (!ENDPOINT_NAMES.includes(e as EndpointName)) throw new InputError(`${name}.endpoints[${i}]`, `expected one of ${ENDPOINT_NAMES.join(', ')}`);
+    return e as EndpointName;
+  });
+  if (endpoints.length === 0 || new Set(endpoints).size !== endpoints.length) throw new InputError(`${name}.endpoints`, 'expected distinct endpoint names');
+  return { ...out, endpoints };
+}
+
+/** The algorithm list: when entries name endpoints, each endpoint (of those present) is named exactly once. */
+function decodeAlgorithms(value: unknown, hasCells: boolean): DescriptorAlgorithm[] {
+  const list = aarray('descriptor.algorithms', value, 8).map((a, i) => decodeAlgorithm(`descriptor.algorithms[${i}]`, a));
+  const named = list.filter((a) => a.endpoints !== undefined);
+  if (named.length === 0) return list;
+  if (named.length !== list.length) throw new InputError('descriptor.algorithms', 'either every entry names its endpoints or none does');
+  const seen = list.flatMap((a) => a.endpoints!);
+  const want = hasCells ? ENDPOINT_NAMES : ENDPOINT_NAMES.filter((e) => e !== 'cells');
+  if (seen.length !== new Set(seen).size || want.some((e) => !seen.includes(e)) || seen.some((e) => !want.includes(e))) {
+    throw new InputError('descriptor.algorithms', `each of the endpoints ${want.join(', ')} must be named by exactly one algorithm`);
+  }
+  if (!list[0]!.endpoints!.includes('ws')) throw new InputError('descriptor.algorithms', 'the first entry must be the ws endpoint\'s algorithm');
+  return list;
 }
 
 /** Validates a parsed descriptor's shape (not its signature: see verifyDescriptor). */
@@ -105,7 +136,7 @@ export function decodeDescriptor(value: unknown): Descriptor {
   const name = astring('descriptor.name', o['name'], 64);
   if (name === '') throw new InputError('descriptor.name', 'empty');
   const ep = aobject('descriptor.endpoints', o['endpoints']);
-  akeys('descriptor.endpoints', ep, ['ws', 'stratum', 'http']);
+  akeys('descriptor.endpoints', ep, ['ws', 'stratum', 'http', 'cells']);
   const t = aobject('descriptor.tickets', o['tickets']);
   akeys('descriptor.tickets', t, ['price', 'dt', 'graceHours', 'keys']);
   return {
@@ -117,8 +148,9 @@ export function decodeDescriptor(value: unknown): Descriptor {
       ws: aurl('descriptor.endpoints.ws', ep['ws'], ['ws', 'wss']),
       stratum: aurl('descriptor.endpoints.stratum', ep['stratum'], ['stratum+tcp'], true),
       http: aurl('descriptor.endpoints.http', ep['http'], ['http', 'https']),
+      ...(ep['cells'] === undefined ? {} : { cells: aurl('descriptor.endpoints.cells', ep['cells'], ['cells+tcp']) }),
     },
-    algorithms: aarray('descriptor.algorithms', o['algorithms'], 8).map((a, i) => decodeAlgorithm(`descriptor.algorithms[${i}]`, a)),
+    algorithms: decodeAlgorithms(o['algorithms'], ep['cells'] !== undefined),
     tickets: {
       price: apositive('descriptor.tickets.price', t['price']),
       dt: apositive('descriptor.tickets.dt', t['dt']),

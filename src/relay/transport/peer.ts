@@ -3,7 +3,7 @@
  * sees only this: one JSON-RPC message per send, and a way to hang up.
  */
 export interface Peer {
-  readonly transport: 'ws' | 'tcp';
+  readonly transport: 'ws' | 'tcp' | 'cells';
   /** Sends one message; returns false (and hangs up) when the peer is too slow to keep up. */
   send(message: string): boolean;
   close(): void;

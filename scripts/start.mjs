@@ -153,7 +153,7 @@ timer = setInterval(async () => {
     const rejected = Object.values(s.shares.rejected).reduce((a, n) => a + n, 0);
     const rate = addon ? `${formatRate(addon.hashRate)} (workers busy ${(addon.cpu * 100).toFixed(1)}% of the machine)` : `~${formatRate(s.hashRate)} (relay estimate)`;
     const t = Math.round((Date.now() - started) / 1000);
-    process.stdout.write(`[${String(t).padStart(4)}s] hash rate ${rate}  shares accepted ${accepted} rejected ${rejected}  tickets ${s.tickets.issued}\n`);
+    process.stdout.write(`[${String(t).padStart(4)}s] hash rate ${rate}  shares accepted ${accepted} rejected ${rejected}  tickets ${addon ? `${addon.tickets} in the wallet` : `${s.tickets.issued} issued`}\n`);
     if (flags.once && accepted >= 1) {
       process.stdout.write('start: first share from the add-on accepted by the relay\n');
       await stop(0);

@@ -98,3 +98,13 @@ describe('fixed-base comb = noble, byte for byte', () => {
     expect(() => PublicKey.fromBytes(odd)).toThrow();
   });
 });
+
+describe('fixed-base comb refuses bases that are not ristretto255 elements', () => {
+  it('a representative with an order-8 component (even k would be off by 5·T8) gets no table', () => {
+    const base = P.BASE.multiply(5n);
+    const E8 = [1, 3, 5, 7].filter((t) => !ed25519.Point.fromHex(ED25519_TORSION_SUBGROUP[t]!).multiply(4n).is0());
+    expect(E8).toHaveLength(4);
+    for (const t of E8) expect(() => new FixedBase(shifted(base, t))).toThrow(RangeError);
+    for (const t of E4) expect(hex(new FixedBase(shifted(base, t), 4).mul(2n, false))).toBe(hex(base.multiply(2n)));
+  });
+});

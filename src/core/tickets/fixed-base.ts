@@ -115,7 +115,19 @@ export class FixedBase {
     if (!Number.isInteger(width) || width < 2 || width > 14) throw new RangeError('window width must be in [2, 14]');
     this.windows = Math.ceil(254 / width);
     this.row = 1 << (width - 1);
-    const { x, y } = base.toAffine();
+    // The comb computes (k + ℓ)·P for even k, which equals k·P only up to E[4]: it needs the base's
+    // Edwards representative in 2E, as every decoded, hashed or computed ristretto255 point has. A
+    // representative with an order-8 component (not a ristretto255 element) would give wrong
+    // results for even k, so the table is built from the base's decoded encoding, and a base whose
+    // encoding does not decode back to it is refused.
+    let canonical: Point;
+    try {
+      canonical = Point.fromBytes(base.toBytes());
+    } catch {
+      throw new RangeError('base is not a valid ristretto255 element');
+    }
+    if (!canonical.equals(base)) throw new RangeError('base is not a valid ristretto255 element');
+    const { x, y } = canonical.toAffine();
     let p: Extended = { X: x, Y: y, Z: 1n, T: mul(x, y) };
     const all: Extended[] = [];
     for (let w = 0; w < this.windows; w++) {

@@ -136,6 +136,20 @@ describe('issuer: one challenge per (u, s, d)', () => {
   });
 });
 
+describe('issuer: credit and response in one transaction', () => {
+  it('a signing step that fails after the debit takes no credit and stores no response', () => {
+    const s = setup();
+    const { store, issuer } = s.open('r8');
+    const token = fundedToken(issuer, store, 5);
+    const c = issuer.commit(token, T0);
+    // The in-memory state is gone (as after a crash of the signing step) while the row is open.
+    (issuer as unknown as { sessions: { cancel(id: string): boolean } }).sessions.cancel(c.sid);
+    expect(code(() => issuer.sign(token, c.sid, blind(issuer, c, 'u10').e, T0))).toBe(ErrorCode.unknownSigningSession);
+    expect(issuer.status(token)).toMatchObject({ credit: 5, issued: 0 });
+    expect(store.signing(c.sid)).toMatchObject({ state: 'open', e: null, response: null });
+  });
+});
+
 describe('issuer: at most maxOpenSigning open sessions per (key, day)', () => {
   it('holds across tokens and across a restart', () => {
     const s = setup({ maxOpenSigning: 4 });

@@ -25,7 +25,7 @@ export interface TestRelay {
  * `price` is the credit per ticket in difficulty units (the default makes tickets unaffordable).
  */
 export async function startTestRelay(difficulty = 0.0002, price = 1000): Promise<TestRelay> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'workpass-relay-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'workpass-e2e-relay-'));
   const config = resolveConfig({
     flags: new Map([
       ['ws', '127.0.0.1:0'], ['stratum', '127.0.0.1:0'], ['http', '127.0.0.1:0'],
@@ -45,8 +45,11 @@ export async function startTestRelay(difficulty = 0.0002, price = 1000): Promise
     stats,
     accepted: async () => (await stats()).shares.accepted,
     async close() {
-      await handle.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await handle.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

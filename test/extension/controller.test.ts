@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Controller } from '../../src/extension/background/controller.js';
 import { parseRequest } from '../../src/extension/messages.js';
 import { descriptorUrlFrom, fetchDescriptor, type FetchLike } from '../../src/extension/relays/descriptor-fetch.js';
+import { refreshRelay } from '../../src/extension/relays/refresh.js';
 import { MemoryStorageArea } from '../../src/extension/store/area.js';
 import { defaultSettings, parseSettings, SETTINGS_KEY } from '../../src/extension/store/settings.js';
 import { defaultStatus, parseStatus, STATUS_KEY } from '../../src/extension/store/status.js';
@@ -113,5 +114,19 @@ describe('descriptor fetching', () => {
     await expect(fetchDescriptor(fakeFetch({ [URL_A]: 'not json' }), URL_A)).rejects.toMatchObject({ kind: 'malformed' });
     await expect(fetchDescriptor(fakeFetch({ [URL_A]: '{"version":1}' }), URL_A)).rejects.toMatchObject({ kind: 'malformed' });
     await expect(fetchDescriptor(fakeFetch({ [URL_A]: ' '.repeat(70_000) }), URL_A)).rejects.toMatchObject({ kind: 'malformed' });
+  });
+});
+
+describe('refreshRelay', () => {
+  it('stores the newer descriptor of a known relay and refuses one that moved its endpoint', async () => {
+    const t = setup({ [URL_A]: JSON.stringify(testDescriptor('ws://relay.test/mine')) });
+    await t.c.handle({ type: 'addRelay', input: URL_A }, EXT);
+    const newer = testDescriptor('ws://relay.test/mine', 1, []);
+    const d = await refreshRelay(t.settings, fakeFetch({ [URL_A]: JSON.stringify(newer) }), 'ws://relay.test/mine');
+    expect(d.tickets.keys).toEqual([]);
+    expect((await t.settings.get()).relays[0]!.descriptor.tickets.keys).toEqual([]);
+    const moved = fakeFetch({ [URL_A]: JSON.stringify(testDescriptor('ws://relay.test/elsewhere')) });
+    await expect(refreshRelay(t.settings, moved, 'ws://relay.test/mine')).rejects.toThrow('moved its mining endpoint');
+    await expect(refreshRelay(t.settings, moved, 'ws://unknown/')).rejects.toThrow('no longer configured');
   });
 });

@@ -3,7 +3,7 @@ import { Keyring, PublicKey, SigningKey } from '../../src/core/tickets/keys.js';
 import { verifyTicket } from '../../src/core/tickets/ticket.js';
 import type { MiningStatus } from '../../src/extension/store/status.js';
 import type { Wallet } from '../../src/extension/store/wallet.js';
-import { FakeRelay, TICKET_KEY } from './fakes.js';
+import { FakeRelay, testDescriptor, TICKET_KEY } from './fakes.js';
 import { setup, until } from './harness.js';
 
 let stopMiner: (() => Promise<void>) | null = null;
@@ -99,5 +99,23 @@ describe('tickets from the fake relay', () => {
     await t.miner.stop();
     expect(relay.signing.size).toBe(0);
     expect((await t.wallet.get()).tickets).toEqual([]);
+  });
+
+  it('fetches the descriptor again when the relay signs with a newer key, then verifies with it', async () => {
+    const newKey = SigningKey.fromBytes(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 11 : 0)));
+    const relay = new FakeRelay({ price: 2, ticketKey: newKey });
+    let refreshed = 0;
+    const t = setup(relay, {}, async (endpoint) => {
+      refreshed++;
+      return testDescriptor(endpoint, 1, [TICKET_KEY, newKey]);
+    });
+    stopMiner = () => t.miner.stop();
+    await t.ready;
+    await t.miner.apply();
+    const w = await until(() => t.wallet.get(), (v: Wallet) => v.tickets.length >= 1);
+    expect(refreshed).toBeGreaterThanOrEqual(1);
+    const r = new Keyring();
+    r.addPublic(PublicKey.fromText(newKey.publicKey.toText()), '2000-01-01', '9999-12-31');
+    expect(verifyTicket(w.tickets[0]!.text, r, Date.now()).ok).toBe(true);
   });
 });

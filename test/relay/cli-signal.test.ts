@@ -20,7 +20,7 @@ function runUntilSignal(signal: NodeJS.Signals): Promise<{ code: number | null; 
   { stdio: ['ignore', 'pipe', 'ignore'] });
   let stdout = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no clean stop: ${stdout}`)); }, 30_000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no clean stop: ${stdout}`)); }, 80_000);
     child.stdout.on('data', (b: Buffer) => {
       stdout += b.toString();
       if (/^ready$/m.test(stdout) && !child.killed) child.kill(signal);
@@ -31,7 +31,7 @@ function runUntilSignal(signal: NodeJS.Signals): Promise<{ code: number | null; 
 
 describe('workpass relay signals', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    it(`stops cleanly on ${signal}: prints "stopped" and exits 0`, async () => {
+    it(`stops cleanly on ${signal}: prints "stopped" and exits 0`, { timeout: 90_000 }, async () => {
       const { code, stdout } = await runUntilSignal(signal);
       expect(stdout).toMatch(/^stopped$/m);
       expect(code).toBe(0);

@@ -1,4 +1,5 @@
 import type { Settings } from './store/settings.js';
+import type { SpendRecord } from './store/spends.js';
 import type { MiningStatus } from './store/status.js';
 
 /**
@@ -13,6 +14,9 @@ import type { MiningStatus } from './store/status.js';
  *   {to:"background", type:"setMining", on}                  -> State
  *   {to:"background", type:"setDonation", on}                -> State
  *   {to:"background", type:"setBudget", cpuBudget, randomBand} -> State
+ *   {to:"background", type:"setPriority", on}                -> State
+ *   {to:"background", type:"addBoost", origin}               -> State   (the page asked for host access first)
+ *   {to:"background", type:"removeBoost", origin}            -> State
  *   {to:"background", type:"addRelayFromPage"}               -> State   (content script on a descriptor page;
  *                                                               the URL is the sender's, as the browser says)
  * Answers are {ok:true, state} or {ok:false, error}.
@@ -25,12 +29,23 @@ export type Request =
   | { readonly type: 'setMining'; readonly on: boolean }
   | { readonly type: 'setDonation'; readonly on: boolean }
   | { readonly type: 'setBudget'; readonly cpuBudget: number; readonly randomBand: number }
+  | { readonly type: 'setPriority'; readonly on: boolean }
+  | { readonly type: 'addBoost'; readonly origin: string }
+  | { readonly type: 'removeBoost'; readonly origin: string }
   | { readonly type: 'addRelayFromPage' };
 
 export interface State {
   readonly settings: Settings;
   readonly status: MiningStatus;
   readonly wallet: WalletSummary;
+  readonly spending: SpendingSummary;
+}
+
+/** What the pages show of spending: the recent history and live sessions, never their tokens. */
+export interface SpendingSummary {
+  readonly log: readonly SpendRecord[];
+  readonly sessions: readonly { readonly site: string; readonly className: string; readonly expiresAt: number }[];
+  readonly pending: number;
 }
 
 /** What the pages show of the wallet: counts and expiries, never the tickets themselves. */
@@ -61,11 +76,15 @@ export function parseRequest(raw: unknown): Request | null {
       return text(m.endpoint) ? { type: m.type, endpoint: m.endpoint } : null;
     case 'setMining':
     case 'setDonation':
+    case 'setPriority':
       return typeof m.on === 'boolean' ? { type: m.type, on: m.on } : null;
     case 'setBudget':
       return Number.isInteger(m.cpuBudget) && Number.isInteger(m.randomBand)
         ? { type: 'setBudget', cpuBudget: m.cpuBudget as number, randomBand: m.randomBand as number }
         : null;
+    case 'addBoost':
+    case 'removeBoost':
+      return text(m.origin) ? { type: m.type, origin: m.origin } : null;
     case 'addRelayFromPage':
       return { type: 'addRelayFromPage' };
     default:

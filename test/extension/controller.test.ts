@@ -8,6 +8,7 @@ import { defaultSettings, parseSettings, SETTINGS_KEY } from '../../src/extensio
 import { defaultStatus, parseStatus, STATUS_KEY } from '../../src/extension/store/status.js';
 import { TypedStore } from '../../src/extension/store/typed-store.js';
 import { emptyWallet, parseWallet, WALLET_KEY } from '../../src/extension/store/wallet.js';
+import { emptySpends, parseSpends, SPENDS_KEY } from '../../src/extension/store/spends.js';
 import { testDescriptor } from './fakes.js';
 
 const URL_A = 'http://relay.test/.well-known/workpass/descriptor.json';
@@ -24,15 +25,21 @@ function fakeFetch(bodies: Record<string, string>): FetchLike & { calls: { url: 
   return Object.assign(f, { calls });
 }
 
-function setup(bodies: Record<string, string>) {
+function setup(bodies: Record<string, string>, granted: string[] = []) {
   const local = new MemoryStorageArea();
   const settings = new TypedStore(local, SETTINGS_KEY, parseSettings, defaultSettings);
   const status = new TypedStore(new MemoryStorageArea(), STATUS_KEY, parseStatus, defaultStatus);
   const wallet = new TypedStore(local, WALLET_KEY, parseWallet, emptyWallet);
   let applied = 0;
   const fetch = fakeFetch(bodies);
-  const c = new Controller({ settings, status, wallet, fetch, now: () => Date.now(), miner: { apply: async () => void applied++ } });
-  return { c, settings, fetch, applied: () => applied };
+  const spends = new TypedStore(local, SPENDS_KEY, parseSpends, emptySpends);
+  const unboosted: string[] = [];
+  const c = new Controller({
+    settings, status, wallet, fetch, now: () => Date.now(), miner: { apply: async () => void applied++ }, spends,
+    hasHostAccess: async (origin) => granted.includes(origin),
+    unboosted: async (origin) => void unboosted.push(origin),
+  });
+  return { c, settings, fetch, applied: () => applied, unboosted };
 }
 
 describe('Controller', () => {
@@ -128,5 +135,28 @@ describe('refreshRelay', () => {
     const moved = fakeFetch({ [URL_A]: JSON.stringify(testDescriptor('ws://relay.test/elsewhere')) });
     await expect(refreshRelay(t.settings, moved, 'ws://relay.test/mine')).rejects.toThrow('moved its mining endpoint');
     await expect(refreshRelay(t.settings, moved, 'ws://unknown/')).rejects.toThrow('no longer configured');
+  });
+
+  it('boosts a site only with host access granted, normalized to its origin; unboosting gives access back', async () => {
+    const t = setup({}, ['http://site.test:8080']);
+    expect(await t.c.handle({ type: 'addBoost', origin: 'http://other.test' }, EXT)).toEqual({ ok: false, error: 'no access to http://other.test was granted' });
+    expect((await t.c.handle({ type: 'addBoost', origin: 'ftp://site.test' }, EXT)).ok).toBe(false);
+    const a = await t.c.handle({ type: 'addBoost', origin: 'http://site.test:8080/some/page?q=1' }, EXT);
+    expect(a.ok && a.state.settings.boostedSites).toEqual(['http://site.test:8080']);
+    expect((await t.c.handle({ type: 'addBoost', origin: 'http://site.test:8080' }, EXT)).ok).toBe(true);
+    expect((await t.settings.get()).boostedSites).toEqual(['http://site.test:8080']);
+    const r = await t.c.handle({ type: 'removeBoost', origin: 'http://site.test:8080' }, EXT);
+    expect(r.ok && r.state.settings.boostedSites).toEqual([]);
+    expect(t.unboosted).toEqual(['http://site.test:8080']);
+  });
+
+  it('sets priority mode only from the add-on pages', async () => {
+    const t = setup({});
+    expect((await t.c.handle({ type: 'setPriority', on: true }, { extensionPage: false, pageUrl: 'http://evil.test/' })).ok).toBe(false);
+    expect((await t.settings.get()).priorityMode).toBe(false);
+    expect(parseRequest({ to: 'background', type: 'setPriority', on: 'yes' })).toBeNull();
+    expect(parseRequest({ to: 'background', type: 'addBoost', origin: 5 })).toBeNull();
+    const a = await t.c.handle({ type: 'setPriority', on: true }, EXT);
+    expect(a.ok && a.state.settings.priorityMode).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import type { Answer, Request, State } from '../messages.js';
 import type { Miner } from '../mining/miner.js';
 import { descriptorUrlFrom, fetchDescriptor, type FetchLike } from '../relays/descriptor-fetch.js';
-import { relayEntry, withRelay, withoutRelay, type Settings } from '../store/settings.js';
+import { relayEntry, siteOrigin, withBoost, withoutBoost, withoutRelay, withRelay, type Settings } from '../store/settings.js';
+import type { Spends } from '../store/spends.js';
 import type { MiningStatus } from '../store/status.js';
 import type { TypedStore } from '../store/typed-store.js';
 import { pruned, type Wallet } from '../store/wallet.js';
@@ -22,6 +23,11 @@ export interface ControllerDeps {
   readonly miner: Pick<Miner, 'apply'>;
   readonly fetch: FetchLike;
   readonly now: () => number;
+  readonly spends: TypedStore<Spends>;
+  /** True when the add-on holds host access to this origin (asked for by the page on a click). */
+  readonly hasHostAccess: (origin: string) => Promise<boolean>;
+  /** Gives host access back and forgets the site's session (its boost was removed). */
+  readonly unboosted: (origin: string) => Promise<void>;
 }
 
 /**
@@ -39,7 +45,13 @@ export class Controller {
     if (kept.tickets.length !== wallet.tickets.length || kept.pending.length !== wallet.pending.length) {
       wallet = await this.deps.wallet.update((w) => pruned(w, now));
     }
-    return { settings: await this.deps.settings.get(), status: await this.deps.status.get(), wallet: summarize(wallet, now) };
+    const spends = await this.deps.spends.get();
+    const spending = {
+      log: spends.log,
+      sessions: spends.sessions.filter((x) => x.expiresAt > now).map(({ site, className, expiresAt }) => ({ site, className, expiresAt })),
+      pending: spends.pending.length,
+    };
+    return { settings: await this.deps.settings.get(), status: await this.deps.status.get(), wallet: summarize(wallet, now), spending };
   }
 
   async handle(req: Request, origin: RequestOrigin): Promise<Answer> {
@@ -66,6 +78,19 @@ export class Controller {
           return await this.#change((s) => ({ ...s, mining: req.on }));
         case 'setDonation':
           return await this.#change((s) => ({ ...s, donationOnly: req.on }));
+        case 'setPriority':
+          return await this.#change((s) => ({ ...s, priorityMode: req.on }));
+        case 'addBoost': {
+          const site = siteOrigin(req.origin);
+          if (site === null) return { ok: false, error: 'only http:// and https:// sites can be boosted' };
+          if (!(await this.deps.hasHostAccess(site))) return { ok: false, error: `no access to ${site} was granted` };
+          return await this.#change((s) => withBoost(s, site));
+        }
+        case 'removeBoost': {
+          const answer = await this.#change((s) => withoutBoost(s, req.origin));
+          await this.deps.unboosted(req.origin);
+          return answer.ok ? { ok: true, state: await this.state() } : answer;
+        }
         case 'setBudget':
           if (req.cpuBudget < 1 || req.cpuBudget > 100) return { ok: false, error: 'CPU budget must be 1..100 %' };
           if (req.randomBand < 0 || req.randomBand > 50) return { ok: false, error: 'randomization band must be 0..50 %' };

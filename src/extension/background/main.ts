@@ -15,6 +15,10 @@ import { emptyWallet, parseWallet, WALLET_KEY } from '../store/wallet.js';
 import { refreshRelay } from '../relays/refresh.js';
 import { WebSocketTransport } from '../transport/websocket.js';
 import { Controller } from './controller.js';
+import { DnrSessionRules } from '../priority/session-rules.js';
+import { Spender } from '../priority/spender.js';
+import { emptySpends, parseSpends, SPENDS_KEY } from '../store/spends.js';
+import { siteOrigin, withBoost, withoutBoost } from '../store/settings.js';
 
 const settings = new TypedStore(browser.storage.local, SETTINGS_KEY, parseSettings, defaultSettings);
 const status = new TypedStore(browser.storage.session, STATUS_KEY, parseStatus, defaultStatus);
@@ -42,7 +46,57 @@ const miner = new Miner({
   wallet,
   refreshRelay: (endpoint) => refreshRelay(settings, fetchFn, endpoint),
 });
-const controller = new Controller({ settings, status, wallet, miner, fetch: fetchFn, now: () => Date.now() });
+const spends = new TypedStore(browser.storage.local, SPENDS_KEY, parseSpends, emptySpends);
+let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+const spender: Spender = new Spender({
+  settings, wallet, spends, fetch: fetchFn,
+  rules: new DnrSessionRules(browser.declarativeNetRequest),
+  reloadTab: (tabId) => browser.tabs.reload(tabId, { bypassCache: true }),
+  // Best effort while the background lives; expired sessions are also dropped at start-up and
+  // whenever the gateway answers session_expired.
+  wakeAt: (at) => {
+    clearTimeout(wakeTimer);
+    wakeTimer = setTimeout(() => void spender.sweep(), Math.max(0, at - Date.now()) + 1000);
+  },
+  now: () => Date.now(),
+});
+/** Host access for one boosted origin, as the page asked for it: "<origin>/*". */
+const originPattern = (origin: string) => `${origin}/*`;
+const controller = new Controller({
+  settings, status, wallet, miner, fetch: fetchFn, now: () => Date.now(), spends,
+  hasHostAccess: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
+  unboosted: async (origin) => {
+    await spender.forget(origin);
+    await browser.permissions.remove({ origins: [originPattern(origin)] }).catch(() => false);
+  },
+});
+
+/** The origin of a granted "<origin>/*" pattern; null for wider patterns (which we never ask for). */
+function grantedOrigin(pattern: string): string | null {
+  const m = /^(https?:\/\/[^/*]+)\/\*$/.exec(pattern);
+  return m !== null && siteOrigin(m[1]) === m[1] ? m[1]! : null;
+}
+
+// Host access to one origin is asked for only to boost it: a grant boosts the site (Firefox closes
+// the popup while its prompt is shown, so the popup may never get to tell us), a revocation in the
+// browser's settings unboosts it.
+browser.permissions.onAdded.addListener((p) => {
+  const origins = (p.origins ?? []).map(grantedOrigin).filter((o): o is string => o !== null);
+  if (origins.length > 0) void settings.update((s) => origins.reduce(withBoost, s)).catch(() => undefined);
+});
+browser.permissions.onRemoved.addListener((p) => {
+  for (const origin of (p.origins ?? []).map(grantedOrigin)) {
+    if (origin === null) continue;
+    void settings.update((s) => withoutBoost(s, origin)).then(() => spender.forget(origin));
+  }
+});
+
+// Responses are seen only from origins the user granted host access to, i.e. boosted sites; the
+// spender checks the boost list and priority mode again before it acts.
+browser.webRequest.onHeadersReceived.addListener((details) => {
+  void spender.onResponse({ url: details.url, method: details.method, tabId: details.tabId, headers: details.responseHeaders ?? [] });
+  return undefined;
+}, { urls: ['http://*/*', 'https://*/*'], types: ['main_frame', 'sub_frame'] }, ['responseHeaders']);
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender): Promise<Answer> | undefined => {
   if (sender.id !== browser.runtime.id) return undefined;
@@ -62,3 +116,4 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
 // Whatever woke the background (browser start, install, a message), continue as the settings say.
 void status.update((s) => ({ ...defaultStatus(), accepted: s.accepted, rejected: s.rejected, tickets: s.tickets, hashes: s.hashes }))
   .then(() => miner.apply());
+void spender.recover();

@@ -1,7 +1,10 @@
-// The options page: relays (add, choose, remove), CPU budget and randomization band, status.
+// The options page: relays (add, choose, remove), priority mode and boosted sites, CPU budget and
+// randomization band, status.
 import { ask } from '../platform/ask.js';
 import { browser } from '../platform/browser.js';
-import { onStorageChange, stateText, ticketLines } from '../platform/format.js';
+import { boostSite } from '../platform/boost.js';
+import { onStorageChange, sessionLines, spendLines, stateText, ticketLines } from '../platform/format.js';
+import { siteOrigin } from '../store/origin.js';
 import { localize, t } from '../platform/i18n.js';
 import type { State } from '../messages.js';
 import type { RelayEntry } from '../store/settings.js';
@@ -40,7 +43,28 @@ function relayItem(state: State, relay: RelayEntry): HTMLLIElement {
   return li;
 }
 
+function boostItem(site: string): HTMLLIElement {
+  const li = document.createElement('li');
+  li.dataset.site = site;
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.textContent = t('removeBoost');
+  remove.setAttribute('aria-label', `${t('removeBoost')} ${site}`);
+  remove.addEventListener('click', () => void act(ask({ type: 'removeBoost', origin: site }), 'boost-error'));
+  li.append(site, ' ', remove);
+  return li;
+}
+
+function lines(items: string[]): HTMLLIElement[] {
+  return items.map((line) => {
+    const li = document.createElement('li');
+    li.textContent = line;
+    return li;
+  });
+}
+
 let shownRelays = '';
+let shownBoosts = '';
 let shownTickets = '';
 
 function show(state: State): void {
@@ -60,6 +84,14 @@ function show(state: State): void {
     }));
     setText('tickets-pending', state.wallet.pending > 0 ? t('ticketsPending', String(state.wallet.pending)) : '');
   }
+  const boostsKey = JSON.stringify([state.settings.boostedSites, state.spending]);
+  if (boostsKey !== shownBoosts) {
+    shownBoosts = boostsKey;
+    const sites = state.settings.boostedSites;
+    $('boosted').replaceChildren(...(sites.length === 0 ? lines([t('boostNone')]) : sites.map(boostItem)));
+    $('spends').replaceChildren(...lines([...sessionLines(state), ...spendLines(state, 20)]));
+  }
+  $<HTMLInputElement>('priority').checked = state.settings.priorityMode;
   if (!budgetTouched) {
     $<HTMLInputElement>('cpu-budget').value = String(state.settings.cpuBudget);
     $<HTMLInputElement>('random-band').value = String(state.settings.randomBand);
@@ -68,13 +100,13 @@ function show(state: State): void {
   setText('shares', `${state.status.accepted} / ${state.status.rejected}`);
 }
 
-async function act(p: Promise<State>): Promise<boolean> {
+async function act(p: Promise<State>, errorId = 'relay-error'): Promise<boolean> {
   try {
     show(await p);
-    setText('relay-error', '');
+    setText(errorId, '');
     return true;
   } catch (e) {
-    setText('relay-error', e instanceof Error ? e.message : String(e));
+    setText(errorId, e instanceof Error ? e.message : String(e));
     return false;
   }
 }
@@ -83,6 +115,23 @@ $<HTMLFormElement>('add-relay').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const input = $<HTMLInputElement>('relay-input');
   void act(ask({ type: 'addRelay', input: input.value })).then((ok) => {
+    if (ok) input.value = '';
+  });
+});
+
+$<HTMLInputElement>('priority').addEventListener('change', (ev) => {
+  void act(ask({ type: 'setPriority', on: (ev.target as HTMLInputElement).checked }), 'boost-error');
+});
+$<HTMLFormElement>('add-boost').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const input = $<HTMLInputElement>('boost-input');
+  const site = siteOrigin(input.value.trim());
+  if (site === null) {
+    setText('boost-error', t('boostUnavailable'));
+    return;
+  }
+  // Asked for inside the submit (a user action): the browser's prompt for this one origin.
+  void act(boostSite(site), 'boost-error').then((ok) => {
     if (ok) input.value = '';
   });
 });

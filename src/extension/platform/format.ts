@@ -29,3 +29,20 @@ export function onStorageChange(
   storage.onChanged.addListener(() => render());
   render();
 }
+
+/** The recent spends and refusals, newest first: what was spent where, and what the user may act on. */
+export function spendLines(state: State, max = 5): string[] {
+  const log = [...state.spending.log].reverse().slice(0, max);
+  if (log.length === 0) return [t('spendsNone')];
+  return log.map((r) => {
+    const when = new Date(r.at).toLocaleString();
+    if (r.outcome === 'spent') return r.detail === 'session_lost' ? t('spentLost', [when, r.site]) : t('spentAt', [when, r.site, r.detail]);
+    if (r.detail === 'ticket_spent' || r.detail === 'unknown_issuer') return t(`refused_${r.detail}`, [when, r.site]);
+    return t('refused_other', [when, r.site, r.detail]);
+  });
+}
+
+/** One line per live priority session. */
+export function sessionLines(state: State): string[] {
+  return state.spending.sessions.map((s) => t('sessionLive', [s.site, s.className, new Date(s.expiresAt).toLocaleTimeString()]));
+}

@@ -1,4 +1,7 @@
 import { decodeDescriptor, verifyDescriptor, type Descriptor } from '../../core/protocol/descriptor.js';
+import { siteOrigin } from './origin.js';
+
+export { siteOrigin };
 
 /**
  * The user's settings, kept in storage.local under "settings" (version 1). Written only by the
@@ -31,15 +34,20 @@ export interface Settings {
   readonly cpuBudget: number;
   /** Hash-rate randomization band, ± percent of the budget (0..50), re-drawn per session. */
   readonly randomBand: number;
+  /** Spend tickets at boosted sites that ask for them (off: never spend). */
+  readonly priorityMode: boolean;
+  /** Origins ("http://host:port", "https://host") the user boosted; the only places tickets go. */
+  readonly boostedSites: readonly string[];
 }
 
 export const SETTINGS_KEY = 'settings';
 
 export function defaultSettings(): Settings {
-  return { version: 1, relays: [], activeRelay: null, mining: true, donationOnly: false, cpuBudget: 25, randomBand: 10 };
+  return { version: 1, relays: [], activeRelay: null, mining: true, donationOnly: false, cpuBudget: 25, randomBand: 10, priorityMode: false, boostedSites: [] };
 }
 
 const MAX_RELAYS = 32;
+export const MAX_BOOSTED = 64;
 const MAX_TEXT = 2048;
 
 function isText(v: unknown, max = MAX_TEXT): v is string {
@@ -99,9 +107,18 @@ export function parseSettings(raw: unknown): Settings | null {
   if (activeRelay !== null && !relays.some((r) => r.endpoint === activeRelay)) return null;
   if (typeof s.mining !== 'boolean' || typeof s.donationOnly !== 'boolean') return null;
   if (!isIntIn(s.cpuBudget, 1, 100) || !isIntIn(s.randomBand, 0, 50)) return null;
+  // Settings written before priority mode existed have neither field: off, nothing boosted.
+  const priorityMode = s.priorityMode ?? false;
+  const boosted = s.boostedSites ?? [];
+  if (typeof priorityMode !== 'boolean' || !Array.isArray(boosted) || boosted.length > MAX_BOOSTED) return null;
+  const boostedSites: string[] = [];
+  for (const b of boosted) {
+    if (siteOrigin(b) !== b || boostedSites.includes(b)) return null;
+    boostedSites.push(b);
+  }
   return {
     version: 1, relays, activeRelay: activeRelay as string | null, mining: s.mining, donationOnly: s.donationOnly,
-    cpuBudget: s.cpuBudget, randomBand: s.randomBand,
+    cpuBudget: s.cpuBudget, randomBand: s.randomBand, priorityMode, boostedSites,
   };
 }
 
@@ -118,4 +135,16 @@ export function withoutRelay(s: Settings, endpoint: string): Settings {
   const relays = s.relays.filter((r) => r.endpoint !== endpoint);
   const activeRelay = s.activeRelay === endpoint ? (relays[0]?.endpoint ?? null) : s.activeRelay;
   return { ...s, relays, activeRelay };
+}
+
+/** Boosts an origin (idempotent). */
+export function withBoost(s: Settings, origin: string): Settings {
+  if (siteOrigin(origin) !== origin) throw new RangeError('not a site origin (http:// or https://)');
+  if (s.boostedSites.includes(origin)) return s;
+  if (s.boostedSites.length >= MAX_BOOSTED) throw new RangeError(`at most ${MAX_BOOSTED} boosted sites`);
+  return { ...s, boostedSites: [...s.boostedSites, origin] };
+}
+
+export function withoutBoost(s: Settings, origin: string): Settings {
+  return { ...s, boostedSites: s.boostedSites.filter((o) => o !== origin) };
 }

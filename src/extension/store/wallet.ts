@@ -137,3 +137,8 @@ export function pruned(w: Wallet, now: number): Wallet {
     pending: w.pending.filter((p) => now - p.createdAt < PENDING_MAX_AGE_MS),
   };
 }
+
+/** Removes a ticket (spent, or refused as unusable). */
+export function withoutTicket(w: Wallet, text: string): Wallet {
+  return { ...w, tickets: w.tickets.filter((t) => t.text !== text) };
+}

@@ -48,6 +48,7 @@ describe('relay config', () => {
     ['bad pool URL', { flags: new Map([['pool', 'http://pool:1']]) }, /stratum\+tcp/],
     ['unknown flag', { flags: new Map([['colour', 'red']]) }, /--colour: unknown option/],
     ['difficulty outside range', { file: file({ difficulty: 5, maxDifficulty: 1 }) }, /difficulty/],
+    ['too many open signing sessions (ROS/Wagner bound)', { file: file({ maxOpenSigning: 7 }) }, /maxOpenSigning/],
   ];
   it.each(bad)('refuses %s with a clear error', (_name, inputs, message) => {
     expect(() => resolveConfig(inputs)).toThrow(InputError);

@@ -16,6 +16,16 @@ describe('relay config', () => {
     expect(c.algo).toBe('sha256d');
     expect(c.pool).toBeNull();
     expect(c.difficulty).toBe(DEFAULTS.difficulty);
+    expect(c.cells).toBeNull();
+    expect(c.public).toEqual({ ws: null, stratum: null, http: null, cells: null });
+    expect([c.stratumAlgo, c.cellsAlgo, c.stratumDifficulty, c.cellsDifficulty]).toEqual(['sha256d', 'sha256d', DEFAULTS.difficulty, DEFAULTS.difficulty]);
+    expect([c.limits.minerIdleSeconds, c.limits.keepAliveSeconds]).toEqual([3600, 60]);
+  });
+
+  it('gives each listener the daemon algorithm and difficulty unless it names its own', () => {
+    const c = resolveConfig({ flags: new Map([['algo', 'x11'], ['difficulty', '0.5'], ['stratum-algo', 'scrypt']]), env: { WORKPASS_CELLS_DIFFICULTY: '0.25' } });
+    expect([c.algo, c.stratumAlgo, c.cellsAlgo]).toEqual(['x11', 'scrypt', 'x11']);
+    expect([c.difficulty, c.stratumDifficulty, c.cellsDifficulty]).toEqual([0.5, 0.5, 0.25]);
   });
 
   it('layers defaults <- file <- environment <- flags', () => {
@@ -49,6 +59,10 @@ describe('relay config', () => {
     ['unknown flag', { flags: new Map([['colour', 'red']]) }, /--colour: unknown option/],
     ['difficulty outside range', { file: file({ difficulty: 5, maxDifficulty: 1 }) }, /difficulty/],
     ['too many open signing sessions (ROS/Wagner bound)', { file: file({ maxOpenSigning: 7 }) }, /maxOpenSigning/],
+    ['a miner idle limit below the idle timeout', { file: file({ limits: { idleSeconds: 60, minerIdleSeconds: 30 } }) }, /limits.minerIdleSeconds: must not be below/],
+    ['a listener difficulty outside the range', { file: file({ cellsDifficulty: 5, maxDifficulty: 1, difficulty: 0.5 }) }, /cellsDifficulty: must be within/],
+    ['a bad cells address', { flags: new Map([['cells', 'nowhere']]) }, /--cells: expected HOST:PORT/],
+    ['an unknown public endpoint', { file: file({ public: { ftp: 'ftp://x:1' } }) }, /'public.ftp': unknown key/],
   ];
   it.each(bad)('refuses %s with a clear error', (_name, inputs, message) => {
     expect(() => resolveConfig(inputs)).toThrow(InputError);

@@ -82,3 +82,21 @@ export async function addRelayInOptions(b: ChromiumWithAddon, descriptorUrl: str
     await page.close();
   }
 }
+
+/**
+ * Grants the add-on access to a host the way the user can in chrome://extensions ("Site access"):
+ * the permission prompt of permissions.request is browser UI that automation cannot click, and a
+ * request for access already granted there resolves at once, without the prompt.
+ */
+export async function grantSiteAccess(b: ChromiumWithAddon, pattern: string): Promise<void> {
+  const page = await b.context.newPage();
+  try {
+    await page.goto('chrome://extensions');
+    await page.evaluate(async ([id, p]) => {
+      type DeveloperPrivate = { addHostPermission(id: string, host: string): Promise<void> };
+      await (globalThis as unknown as { chrome: { developerPrivate: DeveloperPrivate } }).chrome.developerPrivate.addHostPermission(id!, p!);
+    }, [b.extensionId, pattern]);
+  } finally {
+    await page.close();
+  }
+}

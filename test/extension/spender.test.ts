@@ -244,6 +244,7 @@ describe('challenge and session parsing', () => {
   it('a session rule matches only its own origin', () => {
     const rule = sessionRule(1, { site: SITE, token: 'AQMA', className: 'group4', expiresAt: 1 });
     expect(rule.condition.urlFilter).toBe('|http://site.test:8080/');
+    expect(rule.condition.resourceTypes).toContain('main_frame');
     expect(rule.action.requestHeaders).toEqual([{ header: 'authorization', operation: 'set', value: 'WorkpassTicket session="AQMA"' }]);
   });
 });

@@ -18,7 +18,8 @@ import { Controller } from './controller.js';
 import { DnrSessionRules } from '../priority/session-rules.js';
 import { Spender } from '../priority/spender.js';
 import { emptySpends, parseSpends, SPENDS_KEY } from '../store/spends.js';
-import { siteOrigin, withBoost, withoutBoost } from '../store/settings.js';
+import { withoutBoost } from '../store/settings.js';
+import { hostPattern } from '../store/origin.js';
 
 const settings = new TypedStore(browser.storage.local, SETTINGS_KEY, parseSettings, defaultSettings);
 const status = new TypedStore(browser.storage.session, STATUS_KEY, parseStatus, defaultStatus);
@@ -51,7 +52,7 @@ let wakeTimer: ReturnType<typeof setTimeout> | undefined;
 const spender: Spender = new Spender({
   settings, wallet, spends, fetch: fetchFn,
   rules: new DnrSessionRules(browser.declarativeNetRequest),
-  reloadTab: (tabId) => browser.tabs.reload(tabId, { bypassCache: true }),
+  reloadTab: (tabId) => browser.tabs.reload(tabId),
   // Best effort while the background lives; expired sessions are also dropped at start-up and
   // whenever the gateway answers session_expired.
   wakeAt: (at) => {
@@ -60,35 +61,28 @@ const spender: Spender = new Spender({
   },
   now: () => Date.now(),
 });
-/** Host access for one boosted origin, as the page asked for it: "<origin>/*". */
-const originPattern = (origin: string) => `${origin}/*`;
 const controller = new Controller({
   settings, status, wallet, miner, fetch: fetchFn, now: () => Date.now(), spends,
-  hasHostAccess: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
+  hasHostAccess: (origin) => browser.permissions.contains({ origins: [hostPattern(origin)] }),
   unboosted: async (origin) => {
     await spender.forget(origin);
-    await browser.permissions.remove({ origins: [originPattern(origin)] }).catch(() => false);
+    // Give the host back unless another boosted site (another port) still needs it.
+    const { boostedSites } = await settings.get();
+    if (boostedSites.some((o) => hostPattern(o) === hostPattern(origin))) return;
+    await browser.permissions.remove({ origins: [hostPattern(origin)] }).catch(() => false);
   },
 });
 
-/** The origin of a granted "<origin>/*" pattern; null for wider patterns (which we never ask for). */
-function grantedOrigin(pattern: string): string | null {
-  const m = /^(https?:\/\/[^/*]+)\/\*$/.exec(pattern);
-  return m !== null && siteOrigin(m[1]) === m[1] ? m[1]! : null;
-}
-
-// Host access to one origin is asked for only to boost it: a grant boosts the site (Firefox closes
-// the popup while its prompt is shown, so the popup may never get to tell us), a revocation in the
-// browser's settings unboosts it.
-browser.permissions.onAdded.addListener((p) => {
-  const origins = (p.origins ?? []).map(grantedOrigin).filter((o): o is string => o !== null);
-  if (origins.length > 0) void settings.update((s) => origins.reduce(withBoost, s)).catch(() => undefined);
-});
+// Host access is asked for only to boost a site: when the user revokes it in the browser's
+// settings, the sites on that host are no longer boosted.
 browser.permissions.onRemoved.addListener((p) => {
-  for (const origin of (p.origins ?? []).map(grantedOrigin)) {
-    if (origin === null) continue;
-    void settings.update((s) => withoutBoost(s, origin)).then(() => spender.forget(origin));
-  }
+  const removed = new Set(p.origins ?? []);
+  void settings.get().then(async ({ boostedSites }) => {
+    for (const site of boostedSites.filter((o) => removed.has(hostPattern(o)))) {
+      await settings.update((s) => withoutBoost(s, site));
+      await spender.forget(site);
+    }
+  }).catch(() => undefined);
 });
 
 // Responses are seen only from origins the user granted host access to, i.e. boosted sites; the

@@ -9,6 +9,10 @@ export interface DnrLike {
   updateSessionRules(options: { removeRuleIds?: number[]; addRules?: DeclarativeNetRequest.Rule[] }): Promise<void>;
 }
 
+const RESOURCE_TYPES: DeclarativeNetRequest.ResourceType[] = [
+  'main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest', 'ping', 'media', 'websocket', 'other',
+];
+
 /**
  * One session rule per live session: every request to exactly that origin (the urlFilter is
  * anchored at the start and ends with the origin's "/", so no other host, port or scheme matches)
@@ -23,7 +27,8 @@ export function sessionRule(id: number, s: LiveSession): DeclarativeNetRequest.R
       type: 'modifyHeaders',
       requestHeaders: [{ header: 'authorization', operation: 'set', value: formatCredentials({ kind: 'session', session: s.token }) }],
     },
-    condition: { urlFilter: `|${s.site}/` },
+    // Without resourceTypes a rule matches everything except main_frame: list them, page included.
+    condition: { urlFilter: `|${s.site}/`, resourceTypes: RESOURCE_TYPES },
   };
 }
 

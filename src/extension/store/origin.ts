@@ -13,3 +13,14 @@ export function siteOrigin(v: unknown): string | null {
     return null;
   }
 }
+
+/**
+ * The host-access pattern asked for to boost `origin`: its scheme and host ("http://h/*"). Match
+ * patterns carry no port in Firefox, so access covers the host's ports; the spender still acts on
+ * the exact boosted origin only.
+ */
+export function hostPattern(origin: string): string {
+  const u = new URL(origin);
+  return `${u.protocol}//${u.hostname}/*`;
+}
+

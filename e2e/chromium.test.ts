@@ -1,7 +1,7 @@
 // The thin slice in Chromium: options page -> relay descriptor -> service worker -> offscreen document
 // -> WebAssembly kernel in a Worker -> share -> the real daemon counts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type ChromiumWithAddon } from './lib/chromium.js';
+import { addonStorage, launchChromium, type ChromiumWithAddon } from './lib/chromium.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
 
 describe('add-on in Chromium', () => {
@@ -56,6 +56,16 @@ describe('add-on in Chromium', () => {
     await page.locator('#state').filter({ hasText: 'Idle' }).waitFor({ timeout: 10_000 });
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('donation');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('priority');
+    // Space turns priority mode on and the background stores it; Space again turns it off.
+    const priorityMode = async () => ((await addonStorage(browser)).local['settings'] as { priorityMode: boolean }).priorityMode;
+    await page.keyboard.press('Space');
+    await waitFor('priority mode on', priorityMode, (on) => on, 10_000);
+    await page.keyboard.press('Space');
+    await waitFor('priority mode off', priorityMode, (on) => !on, 10_000);
+    // This popup is a tab of its own: its page cannot be boosted, so the boost button is hidden.
+    expect(await page.locator('#boost').isHidden()).toBe(true);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('open-options');
     // Mining off released the workers: the offscreen document is gone.

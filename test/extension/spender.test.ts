@@ -104,7 +104,10 @@ describe('Spender', () => {
     t.advance(599_000);
     expect(await t.spender.onResponse(response(`${SITE}/`))).toBe('session-live');
     t.advance(2_000);
+    const rulesBefore = t.rules.length;
     expect(await t.spender.onResponse(response(`${SITE}/`, [challenge(ISSUER, 'session_expired')]))).toBe('spent');
+    // The refused session's rule was removed before the new ticket was sent.
+    expect(t.rules[rulesBefore]).toEqual([]);
     expect(t.gw.spent.size).toBe(2);
     expect((await t.wallet.get()).tickets).toEqual([]);
   });

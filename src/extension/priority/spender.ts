@@ -102,7 +102,9 @@ export class Spender {
     if (challenges.length === 0) return 'no-challenge';
     const now = this.deps.now();
     if (challenges.some((c) => c.error !== null && SESSION_REFUSED.has(c.error))) {
+      // Its rule goes first: it would overwrite the Authorization of the ticket about to be sent.
       await this.deps.spends.update((s) => withoutSession(s, site));
+      await this.#syncRules();
     }
     const spends = await this.deps.spends.get();
     if (liveSession(spends, site, now) !== undefined) {

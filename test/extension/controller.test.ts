@@ -39,7 +39,7 @@ function setup(bodies: Record<string, string>, granted: string[] = []) {
     hasHostAccess: async (origin) => granted.includes(origin),
     unboosted: async (origin) => void unboosted.push(origin),
   });
-  return { c, settings, fetch, applied: () => applied, unboosted };
+  return { c, settings, fetch, applied: () => applied, unboosted, spends };
 }
 
 describe('Controller', () => {
@@ -158,5 +158,19 @@ describe('refreshRelay', () => {
     expect(parseRequest({ to: 'background', type: 'addBoost', origin: 5 })).toBeNull();
     const a = await t.c.handle({ type: 'setPriority', on: true }, EXT);
     expect(a.ok && a.state.settings.priorityMode).toBe(true);
+  });
+
+  it('shows spends and live sessions to the pages, never a session token', async () => {
+    const t = setup({});
+    await t.spends.set({
+      version: 1, pending: [],
+      sessions: [{ site: 'http://site.test', token: 'SECRETSESSIONTOKEN', className: 'group4', expiresAt: Date.now() + 60_000 }],
+      log: [{ site: 'http://site.test', relay: 'ws://relay.test/mine', at: 1, outcome: 'spent', detail: 'group4' }],
+    });
+    const a = await t.c.handle({ type: 'getState' }, EXT);
+    if (!a.ok) throw new Error(a.error);
+    expect(a.state.spending.sessions).toEqual([{ site: 'http://site.test', className: 'group4', expiresAt: expect.any(Number) }]);
+    expect(a.state.spending.log).toHaveLength(1);
+    expect(JSON.stringify(a)).not.toContain('SECRETSESSIONTOKEN');
   });
 });

@@ -29,6 +29,9 @@ export function prometheusText(s: RelayStats, config: RelayConfig): string {
     ['{quantile="0.99"}', s.eventLoopDelayMs.p99 / 1000],
     ['{quantile="1"}', s.eventLoopDelayMs.max / 1000],
   ]);
-  metric('workpass_start_difficulty', 'gauge', 'Configured starting share difficulty.', [[`{algo="${config.algo}"}`, config.difficulty]]);
+  const listeners: Array<[string, string, number]> = [['ws', config.algo, config.difficulty], ['stratum', config.stratumAlgo, config.stratumDifficulty]];
+  if (config.cells !== null) listeners.push(['cells', config.cellsAlgo, config.cellsDifficulty]);
+  metric('workpass_start_difficulty', 'gauge', 'Configured starting share difficulty per listener.',
+    listeners.map(([listener, algo, d]) => [`{algo="${algo}",listener="${listener}"}`, d]));
   return lines.join('\n') + '\n';
 }

@@ -50,4 +50,34 @@ describe('descriptor', () => {
     expect(() => signDescriptor({ ...body, fingerprint: 'abc' }, secret)).toThrow();
     expect(() => signDescriptor({ ...body, endpoints: { ...body.endpoints, ws: 'http://x:1' } }, secret)).toThrow();
   });
+
+  it('takes per-endpoint algorithms and a cells endpoint, and refuses inconsistent ones', () => {
+    const sha = { name: 'sha256d', difficulty: 0.001, minDifficulty: 1e-6, maxDifficulty: 1e9 };
+    const scrypt = { ...sha, name: 'scrypt', difficulty: 0.01 };
+    const withCells = { ...body.endpoints, cells: 'cells+tcp://127.0.0.1:9434' };
+    const good = [
+      { endpoints: body.endpoints, algorithms: [sha] },
+      { endpoints: body.endpoints, algorithms: [{ ...sha, endpoints: ['ws'] }, { ...scrypt, endpoints: ['stratum'] }] },
+      { endpoints: withCells, algorithms: [{ ...sha, endpoints: ['ws', 'cells'] }, { ...scrypt, endpoints: ['stratum'] }] },
+    ];
+    for (const g of good) {
+      const d = signDescriptor({ ...body, ...g } as Parameters<typeof signDescriptor>[0], secret);
+      const wire = JSON.parse(JSON.stringify(d)) as unknown;
+      expect(decodeDescriptor(wire)).toEqual(d);
+      expect(verifyDescriptor(wire)).toBe(true);
+    }
+    const bad = [
+      { endpoints: body.endpoints, algorithms: [{ ...sha, endpoints: ['ws'] }, scrypt] },
+      { endpoints: body.endpoints, algorithms: [{ ...sha, endpoints: ['ws', 'stratum'] }, { ...scrypt, endpoints: ['stratum'] }] },
+      { endpoints: body.endpoints, algorithms: [{ ...sha, endpoints: ['ws'] }] },
+      { endpoints: body.endpoints, algorithms: [{ ...scrypt, endpoints: ['stratum'] }, { ...sha, endpoints: ['ws'] }] },
+      { endpoints: body.endpoints, algorithms: [{ ...sha, endpoints: ['ws', 'stratum', 'cells'] }] },
+      { endpoints: body.endpoints, algorithms: [{ ...sha, endpoints: ['ws', 'stratum', 'ftp'] }] },
+      { endpoints: body.endpoints, algorithms: [{ ...sha, endpoints: [] }] },
+      { endpoints: withCells, algorithms: [{ ...sha, endpoints: ['ws', 'stratum'] }] },
+      { endpoints: { ...body.endpoints, cells: 'tcp://127.0.0.1:9434' }, algorithms: [sha] },
+      { endpoints: { ...body.endpoints, ftp: 'ftp://x:1' }, algorithms: [sha] },
+    ];
+    for (const b of bad) expect(() => signDescriptor({ ...body, ...b } as Parameters<typeof signDescriptor>[0], secret)).toThrow();
+  });
 });

@@ -203,9 +203,15 @@ describe('cells transport', () => {
       await Promise.race([c.whenClosed, new Promise((r) => setTimeout(r, 100))]);
       c.close();
     }
+    // A flood of shares in one write: rate-limited answers (status 20), then the connection is dropped.
+    const flood = await registered();
+    const share = submit(flood.job, new Uint8Array(flood.job.extranonce2Size), 1);
+    flood.c.write(concatBytes(...Array.from({ length: 400 }, () => flood.c.stream.encode(share))));
+    await flood.c.whenClosed;
     const { job } = await registered();
     expect(job.algorithm).toBe('sha256d');
     await until(() => t!.relay.stats().sessions === 1);
+    expect(t.relay.stats().malformed).toBeGreaterThan(50);
   });
 });
 

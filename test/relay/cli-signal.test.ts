@@ -12,11 +12,11 @@ afterEach(() => {
 });
 
 /** Starts `workpass relay` on ephemeral ports, waits for `ready`, sends `signal`, resolves with the exit. */
-function runUntilSignal(signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string }> {
+function runUntilSignal(signal: NodeJS.Signals, extra: string[] = []): Promise<{ code: number | null; stdout: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'workpass-cli-'));
   dirs.push(dataDir);
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'relay',
-    '--ws', '127.0.0.1:0', '--stratum', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data-dir', dataDir],
+    '--ws', '127.0.0.1:0', '--stratum', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data-dir', dataDir, ...extra],
   { stdio: ['ignore', 'pipe', 'ignore'] });
   let stdout = '';
   return new Promise((resolve, reject) => {
@@ -37,4 +37,15 @@ describe('workpass relay signals', () => {
       expect(code).toBe(0);
     });
   }
+
+  it('prints the listen lines in a stable order, with a cells line only when the cells listener is on', { timeout: 90_000 }, async () => {
+    const plain = await runUntilSignal('SIGTERM');
+    expect(plain.stdout).not.toMatch(/^cells /m);
+    const { stdout } = await runUntilSignal('SIGTERM', ['--cells', '127.0.0.1:0', '--public-ws', `ws://${'b'.repeat(55)}d.onion:9433`]);
+    const names = stdout.trim().split('\n').map((l) => l.split(' ')[0]);
+    expect(names).toEqual(['ws', 'stratum', 'http', 'cells', 'descriptor', 'ready', 'stopped']);
+    // The listen addresses, not the advertised onion URL.
+    expect(stdout).toMatch(/^ws ws:\/\/127\.0\.0\.1:\d+$/m);
+    expect(stdout).toMatch(/^cells cells\+tcp:\/\/127\.0\.0\.1:\d+$/m);
+  });
 });

@@ -64,6 +64,9 @@ describe('an algorithm per listener', () => {
     expect(t.relay.stats().shares.accepted).toBe(2);
     expect(t.relay.stats().shares.rejected['low-difficulty']).toBe(2);
 
+    const metrics = await (await fetch(`${t.relay.http.url}/metrics`)).text();
+    expect(metrics).toContain('workpass_start_difficulty{algo="sha256d",listener="ws"} 0.00001');
+    expect(metrics).toContain('workpass_start_difficulty{algo="scrypt",listener="stratum"} 0.0002');
     const desc = decodeDescriptor(await getJson(`${t.relay.http.url}/.well-known/workpass/descriptor.json`));
     expect(desc.algorithms).toEqual([
       { name: 'sha256d', difficulty: 0.00001, minDifficulty: 1e-6, maxDifficulty: 1e9, endpoints: ['ws'] },

@@ -2,8 +2,12 @@
 // until a verified ticket is in the wallet -> boost the site and turn priority mode on in the
 // options page -> open the site -> the gateway spent exactly one ticket and the site served the
 // page in a paid class -> reload: the live session is reused, no second spend.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addonStorage, addRelayInOptions, grantSiteAccess, launchChromium, type ChromiumWithAddon } from './lib/chromium.js';
+import { netLogRequests } from './lib/netlog.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
 import { startTestSite, type TestSite } from './lib/test-site.js';
 
@@ -20,6 +24,8 @@ describe('priority mode in Chromium', () => {
   let site: TestSite;
   let relay: TestRelay;
   let browser: ChromiumWithAddon | null = null;
+  const work = mkdtempSync(join(tmpdir(), 'workpass-e2e-priority-'));
+  const netLog = join(work, 'netlog.json');
 
   beforeAll(async () => {
     site = await startTestSite();
@@ -29,6 +35,7 @@ describe('priority mode in Chromium', () => {
     await browser?.close();
     await relay?.close();
     await site?.close();
+    rmSync(work, { recursive: true, force: true });
   });
 
   const gatewayUrl = () => {
@@ -42,7 +49,7 @@ describe('priority mode in Chromium', () => {
   const spentAtGateway = () => (relay.handle.store.db.prepare('SELECT count(*) AS n FROM spent').get() as { n: number }).n;
 
   it('spends one ticket at the boosted site and reuses its session on reload', async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(undefined, { netLog });
     expect(await addRelayInOptions(browser, relay.descriptorUrl)).toBe('');
     await waitFor('a ticket in the wallet', async () => ((await local())['wallet'] as WalletJson | undefined)?.tickets.length ?? 0, (n) => n >= 1);
 
@@ -55,16 +62,18 @@ describe('priority mode in Chromium', () => {
     const before = ((await local())['wallet'] as WalletJson).tickets.length;
     expect(before).toBeGreaterThanOrEqual(1);
 
-    // Without a boost, opening the site spends nothing.
-    const page = await browser.context.newPage();
-    await page.goto(`${gatewayUrl()}/first`);
-    expect(pages().at(-1)).toMatchObject({ path: '/first', workpassClass: 'free' });
-    expect(spentAtGateway()).toBe(0);
-
+    // Priority mode on and host access granted, but the site not boosted: opening it spends nothing.
     await grantSiteAccess(browser, 'http://127.0.0.1/*');
     const options = await browser.context.newPage();
     await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
     await options.locator('#priority').check();
+    await waitFor('priority mode on', async () => ((await local())['settings'] as { priorityMode: boolean }).priorityMode, (on) => on, 10_000);
+    const page = await browser.context.newPage();
+    await page.goto(`${gatewayUrl()}/first`);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(pages().filter((r) => r.path === '/first').map((r) => r.workpassClass)).toEqual(['free']);
+    expect(spentAtGateway()).toBe(0);
+
     await options.locator('#boost-input').fill(gatewayUrl());
     await options.locator('#add-boost-button').click();
     await options.waitForFunction(
@@ -103,5 +112,14 @@ describe('priority mode in Chromium', () => {
     await popup2.goto(`chrome-extension://${browser.extensionId}/popup.html`);
     await popup2.waitForFunction((s) => (document.getElementById('spends')?.textContent ?? '').includes(s), gatewayUrl(), { timeout: 10_000 });
     await popup2.close();
+
+    // The add-on itself reached only the relay (descriptor, WebSocket) and the boosted site.
+    const extensionId = browser.extensionId;
+    await browser.close();
+    browser = null;
+    const addon = netLogRequests(netLog).filter((r) => r.initiator === `chrome-extension://${extensionId}`);
+    const allowed = (url: string) => url === relay.descriptorUrl || url.startsWith(relay.handle.ws.url) || url.startsWith(`${gatewayUrl()}/`);
+    expect(addon.filter((r) => !allowed(r.url))).toEqual([]);
+    expect(addon.filter((r) => r.url.startsWith(`${gatewayUrl()}/`)).map((r) => r.url)).toEqual([`${gatewayUrl()}/video`]);
   });
 });

@@ -8,22 +8,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESCRIPTOR_PATH } from '../../src/core/protocol/descriptor.js';
 import { launchFirefox, type FirefoxWithAddon } from '../lib/firefox.js';
 import { treeOf } from '../lib/procs.js';
 import { waitFor } from '../lib/relay.js';
+import { startCanary, type Canary } from './canary.js';
 import { CircuitLog, type StreamInfo } from './circuits.js';
 import type { TorControl } from './control.js';
 import { torNetworkPrefs } from './firefox-tor-prefs.js';
 import { startTorNetwork, type TorNetwork } from './network.js';
 import { ONION_HTTP_PORT, ONION_WS_PORT, startOnionRelay, type OnionRelay } from './onion-relay.js';
-import { startProbeServer, type ProbeServer } from './probe.js';
 import { startSocketAudit, type SocketAudit } from './socket-audit.js';
 
 let net: TorNetwork;
 let watcher: TorControl;
 let circuits: CircuitLog;
 let daemon: OnionRelay;
-let canary: ProbeServer;
+let canary: Canary;
 let firefox: FirefoxWithAddon;
 let audit: SocketAudit;
 const profile = mkdtempSync(join(tmpdir(), 'workpass-tor-firefox-'));
@@ -38,8 +39,9 @@ beforeAll(async () => {
   // A ticket costs four shares at the starting difficulty.
   daemon = await startOnionRelay(net, 0.0002, 0.0008);
   mark(`daemon behind ${daemon.onion}`);
-  canary = await startProbeServer('canary');
   firefox = await launchFirefox(profile, torNetworkPrefs(net.socksPort));
+  // Not a descriptor: the add-on fetches it when asked to add it, and refuses it.
+  canary = await startCanary('{"canary":true}', () => net.pids(), () => treeOf(profile).map((p) => p.pid));
   audit = startSocketAudit(() => treeOf(profile).map((p) => p.pid), net.socksPort);
   mark('firefox up');
 }, 240_000);
@@ -86,18 +88,27 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
   });
 
   it('made no connection except through the SOCKS port', async () => {
-    // Browsing a page on loopback: with allow_hijacking_localhost and no bypass list it must go
-    // through tor too, and leave at an exit (the canary sees the exit's connection).
+    // A page on loopback, at the descriptor path so that the add-on fetches it too when "add this
+    // relay" is clicked. With allow_hijacking_localhost and no bypass list both the tab and the
+    // add-on must reach it through tor, leaving at an exit: the canary checks that the process at
+    // the other end of each connection is a tor, not Firefox.
     const page = await firefox.browser.newPage();
     try {
-      await page.goto(`http://127.0.0.1:${canary.port}/canary`, { timeout: 60_000 });
-      expect(await page.$eval('body', (b) => b.textContent)).toBe('canary');
+      await page.goto(`http://127.0.0.1:${canary.port}${DESCRIPTOR_PATH}`, { timeout: 60_000 });
+      await page.waitForSelector('#workpass-add-relay', { timeout: 30_000 });
+      await page.click('#workpass-add-relay');
+      await page.waitForSelector('#workpass-add-relay-result[data-state]', { timeout: 60_000 });
+      expect(await page.$eval('#workpass-add-relay-result', (e) => (e as HTMLElement).dataset.state)).toBe('error');
     } finally {
       await page.close();
     }
+    console.log(`[addon-tor] canary: ${JSON.stringify(canary.connections)}, requests ${JSON.stringify(canary.requests)}`);
+    // The tab's load and the add-on's fetch.
+    expect(canary.requests.filter((r) => r === `GET ${DESCRIPTOR_PATH}`).length).toBeGreaterThanOrEqual(2);
+    expect(canary.connections.length).toBeGreaterThanOrEqual(1);
+    for (const c of canary.connections) expect(c.owner).toBe('tor');
     const canaryStreams = [...circuits.streams.values()].filter((s) => s.target === `127.0.0.1:${canary.port}`);
-    expect(canary.requests).toContain('GET /canary');
-    expect(canaryStreams.length).toBeGreaterThanOrEqual(1);
+    expect(canaryStreams.length).toBeGreaterThanOrEqual(canary.connections.length);
     // The add-on's descriptor fetch and its mining connection are tor streams to the onion service.
     const ws = onionStreams(ONION_WS_PORT);
     expect(ws.some((s) => s.status === 'SUCCEEDED' || s.status === 'CLOSED')).toBe(true);
@@ -164,4 +175,22 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
     // Each session: everything it earned is either still credit or paid for its tickets.
     for (const r of rows) expect(r.credit + BigInt(r.issued) * daemon.priceNano).toBe(r.work);
   }, 200_000);
+});
+
+describe('the evidence tools detect what they claim to', () => {
+  it('the canary names the process at the other end, and the socket audit flags a direct connection', async () => {
+    // This test process plays the browser: its direct connection must be seen for what it is.
+    const probe = await startCanary('{}', () => [], () => [process.pid]);
+    const watch = startSocketAudit(() => [process.pid], net.socksPort, 20);
+    try {
+      const res = await fetch(`http://127.0.0.1:${probe.port}/direct`);
+      expect(res.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(probe.connections.map((c) => c.owner)).toEqual(['browser']);
+      expect(watch.violations.some((s) => s.remote === '127.0.0.1' && s.remotePort === probe.port)).toBe(true);
+    } finally {
+      watch.stop();
+      await probe.close();
+    }
+  });
 });

@@ -117,12 +117,6 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   const byPeer = new Map<Peer, Connection>();
   const globalBucket = new TokenBucket(config.limits.globalMessagesPerSecond, config.limits.globalMessagesPerSecond, started);
   const sessionOpenBucket = new TokenBucket(config.limits.sessionOpensPerSecond, config.limits.sessionOpensPerSecond * 4, started);
-  const credit: RelayContext['credit'] = (sessionId, mode, difficulty, at, done) => {
-    credits.add(sessionId, mode, toNano(difficulty), at, (ok) => {
-      if (ok) metrics.accept(difficulty, at);
-      done(ok);
-    });
-  };
 
   // One job source per algorithm (shared by the listeners that mine it), with its extranonce space,
   // target cache and the connections it sends jobs to.
@@ -167,7 +161,13 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
         }
         return t;
       },
-      credit,
+      credit(sessionId, mode, d, at, done) {
+        credits.add(sessionId, mode, toNano(d), at, (ok) => {
+          // The hash-rate estimate counts the work a share stands for: D * 2^32 / stratumFactor hashes.
+          if (ok) metrics.accept(d / algorithm.stratumFactor, at);
+          done(ok);
+        });
+      },
       variantCounter: 0,
     };
   };

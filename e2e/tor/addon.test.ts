@@ -59,6 +59,22 @@ afterAll(async () => {
 const firefoxStreams = (): StreamInfo[] =>
   [...circuits.streams.values()].filter((s) => audit.socksLocalPorts.has(Number(s.sourceAddr?.split(':')[1])));
 
+/** The circuit of Firefox's open mining stream (the latest to the onion's ws port that succeeded). */
+function liveMiningCircuit(): string | undefined {
+  const live = firefoxStreams().filter((s) => s.target === `${daemon.onion}:${ONION_WS_PORT}` && s.status === 'SUCCEEDED');
+  return live.at(-1)?.circuitId;
+}
+
+/** The daemon's sessions table agrees with /stats, and no session's credit was lost or paid twice. */
+function expectCreditConsistent(stats: { shares: { accepted: number }; tickets: { issued: number } }): void {
+  const rows = daemon.sessions();
+  expect(rows.every((r) => r.mode === 'tickets')).toBe(true);
+  expect(rows.reduce((n, r) => n + r.shares, 0)).toBe(stats.shares.accepted);
+  expect(rows.reduce((n, r) => n + r.issued, 0)).toBe(stats.tickets.issued);
+  // Each session: everything it earned is either still credit or paid for its tickets.
+  for (const r of rows) expect(r.credit + BigInt(r.issued) * daemon.priceNano).toBe(r.work);
+}
+
 const onionStreams = (port: number): StreamInfo[] =>
   [...circuits.streams.values()].filter((s) => s.target === `${daemon.onion}:${port}`);
 
@@ -166,15 +182,26 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
       });
     mark(`mining again ${Date.now() - restarted} ms after the restart began (accepted ${before.shares.accepted} -> ${after.shares.accepted})`);
     // The add-on came back on a new session (each connection is one), and the old one's credit stayed.
-    const rows = daemon.sessions().filter((r) => r.mode === 'tickets');
-    expect(rows.length).toBeGreaterThan(sessionsBefore);
-    const total = rows.reduce((n, r) => n + r.shares, 0);
-    const issued = rows.reduce((n, r) => n + r.issued, 0);
-    expect(total).toBe(after.shares.accepted);
-    expect(issued).toBe(after.tickets.issued);
-    // Each session: everything it earned is either still credit or paid for its tickets.
-    for (const r of rows) expect(r.credit + BigInt(r.issued) * daemon.priceNano).toBe(r.work);
+    expect(daemon.sessions().length).toBeGreaterThan(sessionsBefore);
+    expectCreditConsistent(after);
   }, 200_000);
+
+  it('a closed circuit mid-mining: the add-on reconnects on a new circuit, and the credit adds up', async () => {
+    await waitFor('a live mining stream', async () => liveMiningCircuit(), (c) => c !== undefined, 30_000);
+    const circuit = liveMiningCircuit()!;
+    const before = await daemon.stats();
+    const sessionsBefore = daemon.sessions().length;
+    const closed = Date.now();
+    // control-spec 3.15 CLOSECIRCUIT: tears the circuit down, and with it the add-on's WebSocket.
+    expect((await watcher.command(`CLOSECIRCUIT ${circuit}`)).code).toBe(250);
+    const after = await waitFor('a share after the circuit closed', () => daemon.stats(), (s) => s.shares.accepted > before.shares.accepted, 90_000);
+    mark(`mining again ${Date.now() - closed} ms after circuit ${circuit} was closed (accepted ${before.shares.accepted} -> ${after.shares.accepted})`);
+    const now = liveMiningCircuit();
+    expect(now).toBeDefined();
+    expect(now).not.toBe(circuit);
+    expect(daemon.sessions().length).toBeGreaterThan(sessionsBefore);
+    expectCreditConsistent(after);
+  }, 120_000);
 });
 
 describe('the evidence tools detect what they claim to', () => {

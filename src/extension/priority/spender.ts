@@ -175,7 +175,8 @@ export class Spender {
 
   async #syncRules(): Promise<void> {
     const now = this.deps.now();
-    const s = await this.deps.spends.update((x) => withoutExpired(x, now));
+    let s = await this.deps.spends.get();
+    if (s.sessions.some((x) => x.expiresAt <= now)) s = await this.deps.spends.update((x) => withoutExpired(x, now));
     await this.deps.rules.replace(s.sessions);
     if (s.sessions.length > 0) this.deps.wakeAt(Math.min(...s.sessions.map((x) => x.expiresAt)));
   }

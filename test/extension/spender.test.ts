@@ -110,6 +110,14 @@ describe('Spender', () => {
     expect(t.rules[rulesBefore]).toEqual([]);
     expect(t.gw.spent.size).toBe(2);
     expect((await t.wallet.get()).tickets).toEqual([]);
+    expect(t.reloads).toEqual([3, 3]);
+    // No ticket left when the next session expires: its rule goes and the tab is reloaded once, free.
+    t.advance(601_000);
+    expect(await t.spender.onResponse(response(`${SITE}/`, [challenge(ISSUER, 'session_expired')]))).toBe('no-ticket');
+    expect(t.rules.at(-1)).toEqual([]);
+    expect(t.reloads).toEqual([3, 3, 3]);
+    expect(await t.spender.onResponse(response(`${SITE}/`))).toBe('no-ticket');
+    expect(t.reloads).toEqual([3, 3, 3]);
   });
 
   it('never spends without priority mode, for a site not boosted, for another issuer, or outside a tab', async () => {

@@ -101,7 +101,8 @@ export class Spender {
     const challenges = ticketChallenges(values);
     if (challenges.length === 0) return 'no-challenge';
     const now = this.deps.now();
-    if (challenges.some((c) => c.error !== null && SESSION_REFUSED.has(c.error))) {
+    const sessionRefused = challenges.some((c) => c.error !== null && SESSION_REFUSED.has(c.error));
+    if (sessionRefused) {
       // Its rule goes first: it would overwrite the Authorization of the ticket about to be sent.
       await this.deps.spends.update((s) => withoutSession(s, site));
       await this.#syncRules();
@@ -118,7 +119,11 @@ export class Spender {
     if (unfinished !== undefined) outcome = await this.#present(unfinished, true);
     else {
       const ticket = this.#pick(await this.deps.wallet.get(), spends, new Set(challenges.map((c) => c.issuer)), now);
-      if (ticket === undefined) return 'no-ticket';
+      if (ticket === undefined) {
+        // The tab got a 401 for its expired session; without that rule a reload is served free.
+        if (sessionRefused) await this.deps.reloadTab(r.tabId).catch(() => undefined);
+        return 'no-ticket';
+      }
       const p: PendingSpend = { site, url: r.url, ticket: ticket.text, relay: ticket.relay, createdAt: now };
       // Recorded before the ticket leaves the add-on: a crash from here on is resolved at start-up.
       await this.deps.spends.update((s) => withPendingSpend(s, p));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Keyring, PublicKey, SigningKey } from '../../src/core/tickets/keys.js';
 import { verifyTicket } from '../../src/core/tickets/ticket.js';
+import { relayEntry } from '../../src/extension/store/settings.js';
 import type { MiningStatus } from '../../src/extension/store/status.js';
 import type { Wallet } from '../../src/extension/store/wallet.js';
 import { FakeRelay, testDescriptor, TICKET_KEY } from './fakes.js';
@@ -86,6 +87,19 @@ describe('tickets from the fake relay', () => {
     const s = await until(() => t.status.get(), (v: MiningStatus) => /does not publish|no refresh/.test(v.error ?? ''));
     expect(s.tickets).toBe(0);
     expect((await t.wallet.get()).pending).toEqual([]);
+    expect(relay.signs).toBe(0);
+  });
+
+  it('refuses a relay that publishes more than two ticket keys for one day (clients could be told apart)', async () => {
+    const extra = [9, 13].map((b) => SigningKey.fromBytes(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? b : 0))));
+    const relay = new FakeRelay({ price: 2 });
+    const descriptor = testDescriptor('ws://relay.test/mine', 1, [TICKET_KEY, ...extra]);
+    const t = setup(relay, { relays: [relayEntry('http://relay.test/.well-known/workpass/descriptor.json', descriptor)] });
+    stopMiner = () => t.miner.stop();
+    await t.ready;
+    await t.miner.apply();
+    const s = await until(() => t.status.get(), (v: MiningStatus) => /ticket keys for/.test(v.error ?? ''));
+    expect(s.tickets).toBe(0);
     expect(relay.signs).toBe(0);
   });
 

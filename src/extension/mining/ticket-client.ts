@@ -41,7 +41,18 @@ function keyringOf(d: Descriptor): Keyring {
   return ring;
 }
 
+/**
+ * An honest relay signs with one key a day, two on a rotation day. A relay that publishes more keys
+ * for one day could give each client its own key and tell the clients apart by the key their
+ * tickets carry, so such a descriptor is refused outright.
+ */
+const MAX_KEYS_PER_DAY = 2;
+
 function publicKeyFor(d: Descriptor, keyIdHex: string, day: string): PublicKey | undefined {
+  const valid = d.tickets.keys.filter((k) => k.firstDay <= day && day <= k.lastDay).length;
+  if (valid > MAX_KEYS_PER_DAY) {
+    throw new Error(`relay publishes ${valid} ticket keys for ${day} (at most ${MAX_KEYS_PER_DAY}): refused, it could tell clients apart by key`);
+  }
   return keyringOf(d).lookup(hexToBytes('keyId', keyIdHex, 32), day);
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { CellStream } from '../../core/protocol/cells/cell-stream.js';
 import type { MiningMessage } from '../../core/protocol/cells/message.js';
+import { bindListener } from './listen.js';
 import type { Listener } from './peer.js';
 
 export interface CellsOptions {
@@ -94,22 +95,5 @@ export async function listenCells(opts: CellsOptions, handler: CellHandler): Pro
       handler.closed(peer);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('cells listener has no address');
-  return {
-    host: opts.host,
-    port: addr.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  return bindListener(server, sockets, opts.host, opts.port, 'cells');
 }

@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { LineSplitter } from './lines.js';
+import { bindListener } from './listen.js';
 import type { Listener, Peer, PeerHandler } from './peer.js';
 
 export interface TcpOptions {
@@ -58,22 +59,5 @@ export async function listenTcp(opts: TcpOptions, handler: PeerHandler): Promise
       handler.closed(peer);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('tcp listener has no address');
-  return {
-    host: opts.host,
-    port: addr.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  return bindListener(server, sockets, opts.host, opts.port, 'tcp');
 }

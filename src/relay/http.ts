@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DESCRIPTOR_PATH } from '../core/protocol/descriptor.js';
 import type { Listener } from './transport/peer.js';
+import { bindListener } from './transport/listen.js';
 
 export interface HttpRoutes {
   stats(): unknown;
@@ -44,22 +45,5 @@ export async function listenHttp(host: string, port: number, routes: HttpRoutes)
   server.headersTimeout = 10_000;
   server.requestTimeout = 10_000;
   server.maxHeadersCount = 50;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('http listener has no address');
-  return {
-    host,
-    port: addr.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return bindListener(server, host, port, 'http', () => server.closeAllConnections());
 }

@@ -95,5 +95,7 @@ export async function listenCells(opts: CellsOptions, handler: CellHandler): Pro
       handler.closed(peer);
     });
   });
-  return bindListener(server, sockets, opts.host, opts.port, 'cells');
+  return bindListener(server, opts.host, opts.port, 'cells', () => {
+    for (const s of sockets) s.destroy();
+  });
 }

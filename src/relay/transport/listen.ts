@@ -1,11 +1,17 @@
-import type { Server, Socket } from 'node:net';
+import type { Server } from 'node:net';
 import type { Listener } from './peer.js';
 
 /**
  * Binds a socket server and returns it as a Listener whose close() also ends the connections it
- * accepted (tracked in `sockets`), so shutdown never waits on a client that keeps its socket open.
+ * accepted (`dropConnections`), so shutdown never waits on a client that keeps its socket open.
  */
-export async function bindListener(server: Server, sockets: Set<Socket>, host: string, port: number, what: string): Promise<Listener> {
+export async function bindListener(
+  server: Server,
+  host: string,
+  port: number,
+  what: string,
+  dropConnections: () => void,
+): Promise<Listener> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -21,7 +27,7 @@ export async function bindListener(server: Server, sockets: Set<Socket>, host: s
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const s of sockets) s.destroy();
+        dropConnections();
       }),
   };
 }

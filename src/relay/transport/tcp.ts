@@ -59,5 +59,7 @@ export async function listenTcp(opts: TcpOptions, handler: PeerHandler): Promise
       handler.closed(peer);
     });
   });
-  return bindListener(server, sockets, opts.host, opts.port, 'tcp');
+  return bindListener(server, opts.host, opts.port, 'tcp', () => {
+    for (const s of sockets) s.destroy();
+  });
 }

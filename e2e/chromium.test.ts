@@ -78,12 +78,14 @@ describe('add-on in Chromium', () => {
   });
 
   it('keeps mining after Chromium stops its service worker, with its counters intact', async () => {
-    // Mining back on (the previous test turned it off).
+    // Mining back on (the previous test turned it off), and really under way again before the
+    // service worker is stopped: new shares, not the ones counted before mining was turned off.
+    const acceptedBefore = await relay.accepted();
     const popup = await browser.context.newPage();
     await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
     await popup.locator('#mining').check();
     await popup.close();
-    await waitFor('mining again', () => relay.accepted(), (n) => n >= 2);
+    await waitFor('mining again', () => relay.accepted(), (n) => n >= acceptedBefore + 2);
     type Status = { accepted: number; state: string };
     const read = (w: typeof browser.background) => w.evaluate(async () => {
       const c = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { resolveConfig, type RelayConfig } from '../../src/relay/config.js';
 import { startRelay, type RelayDeps, type RelayHandle } from '../../src/relay/daemon.js';
+import { RemoteError } from '../../src/relay/miner-client.js';
 
 /** A relay on ephemeral loopback ports with a temp data dir; `stop()` closes it and removes the dir. */
 export interface TestRelay {
@@ -39,4 +40,15 @@ export async function startTestRelay(flags: Record<string, string> = {}, deps: R
 export async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url);
   return res.json();
+}
+
+/** Resolves with the Stratum error code that `p` is rejected with; fails if it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof RemoteError) return err.code;
+    throw err;
+  }
+  throw new Error('expected a Stratum error');
 }

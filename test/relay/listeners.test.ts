@@ -3,8 +3,8 @@ import { getAlgorithm, type Algorithm } from '../../src/core/pow/registry.js';
 import { decodeDescriptor, verifyDescriptor } from '../../src/core/protocol/descriptor.js';
 import { decodeSessionOpenResult } from '../../src/core/protocol/workpass.js';
 import { resolveConfig } from '../../src/relay/config.js';
-import { MinerClient, RemoteError, mineShare, type ReceivedJob } from '../../src/relay/miner-client.js';
-import { getJson, startTestRelay, type TestRelay } from './helpers.js';
+import { MinerClient, mineShare, type ReceivedJob } from '../../src/relay/miner-client.js';
+import { getJson, rejection, startTestRelay, type TestRelay } from './helpers.js';
 
 let t: TestRelay | undefined;
 const clients: MinerClient[] = [];
@@ -14,16 +14,6 @@ afterEach(async () => {
   await t?.stop();
   t = undefined;
 });
-
-async function rejection(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RemoteError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a Stratum error');
-}
 
 /**
  * A share of the other algorithm: it meets `other`'s target at the difficulty `other`'s listener

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../../src/core/pow/registry.js';
 import { nonceToHex } from '../../src/core/pow/stratum.js';
 import { decodeSessionOpenResult, decodeSessionStatusResult } from '../../src/core/protocol/workpass.js';
-import { MinerClient, RemoteError, mineShare } from '../../src/relay/miner-client.js';
-import { getJson, startTestRelay, type TestRelay } from './helpers.js';
+import { MinerClient, mineShare } from '../../src/relay/miner-client.js';
+import { getJson, rejection, startTestRelay, type TestRelay } from './helpers.js';
 
 const sha256d = getAlgorithm('sha256d');
 let t: TestRelay | undefined;
@@ -19,16 +19,6 @@ async function client(url: string): Promise<MinerClient> {
   const c = await MinerClient.connect(url);
   clients.push(c);
   return c;
-}
-
-async function rejection(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RemoteError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a Stratum error');
 }
 
 describe.each(['ws', 'stratum'] as const)('mining over %s', (transport) => {

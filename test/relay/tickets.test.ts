@@ -3,8 +3,8 @@ import { getAlgorithm } from '../../src/core/pow/registry.js';
 import { verifyDescriptor } from '../../src/core/protocol/descriptor.js';
 import { decodeSessionOpenResult, decodeSessionStatusResult } from '../../src/core/protocol/workpass.js';
 import { verifyTicket } from '../../src/core/tickets/index.js';
-import { MinerClient, RemoteError, mineShare } from '../../src/relay/miner-client.js';
-import { getJson, startTestRelay, type TestRelay } from './helpers.js';
+import { MinerClient, mineShare } from '../../src/relay/miner-client.js';
+import { getJson, rejection, startTestRelay, type TestRelay } from './helpers.js';
 import { collectTicket } from './ticket-client.js';
 
 const sha256d = getAlgorithm('sha256d');
@@ -16,16 +16,6 @@ afterEach(async () => {
   await t?.stop();
   t = undefined;
 });
-
-async function code(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RemoteError) return err.code;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 /** Opens a session on `c`, subscribes, authorizes and submits `n` valid shares. */
 async function earn(c: MinerClient, n: number, mode: 'tickets' | 'donation' = 'tickets'): Promise<string> {
@@ -61,9 +51,9 @@ describe('ticket issuance', () => {
     expect(decodeSessionStatusResult(await c.request('workpass.session.status', [token])).issued).toBe(1);
     // A different e for the answered session: 33.
     const otherE = e.slice(0, -2) + (e.endsWith('AA') ? 'AQ' : 'AA');
-    expect(await code(c.request('ticket.sign', [token, sid, otherE]))).toBe(33);
+    expect(await rejection(c.request('ticket.sign', [token, sid, otherE]))).toBe(33);
     // Remaining credit 0.00001 < price: 30.
-    expect(await code(c.request('ticket.commit', [token]))).toBe(30);
+    expect(await rejection(c.request('ticket.commit', [token]))).toBe(30);
   });
 
   it('refuses tickets to donation sessions and unknown signing sessions', async () => {
@@ -71,11 +61,11 @@ describe('ticket issuance', () => {
     const c = await MinerClient.connect(t.relay.stratum.url);
     clients.push(c);
     const token = await earn(c, 2, 'donation');
-    expect(await code(c.request('ticket.commit', [token]))).toBe(30);
+    expect(await rejection(c.request('ticket.commit', [token]))).toBe(30);
     const status = decodeSessionStatusResult(await c.request('workpass.session.status', [token]));
     expect(status.credit).toBe(0);
     expect(status.mode).toBe('donation');
-    expect(await code(c.request('ticket.sign', [token, '0'.repeat(32), 'A'.repeat(43)]))).toBe(32);
+    expect(await rejection(c.request('ticket.sign', [token, '0'.repeat(32), 'A'.repeat(43)]))).toBe(32);
   });
 
   it('bounds open signing sessions per key and day (31)', async () => {
@@ -85,6 +75,6 @@ describe('ticket issuance', () => {
     const token = await earn(c, 4);
     await c.request('ticket.commit', [token]);
     await c.request('ticket.commit', [token]);
-    expect(await code(c.request('ticket.commit', [token]))).toBe(31);
+    expect(await rejection(c.request('ticket.commit', [token]))).toBe(31);
   });
 });

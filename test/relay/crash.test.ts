@@ -7,7 +7,7 @@ import { decodeSessionOpenResult, decodeSessionStatusResult } from '../../src/co
 import { verifyTicket } from '../../src/core/tickets/index.js';
 import { MinerClient, mineShare, type FoundShare } from '../../src/relay/miner-client.js';
 import { Store } from '../../src/relay/store/store.js';
-import { tempDir } from './helpers.js';
+import { exited, tempDir } from './helpers.js';
 import { collectTicket } from './ticket-client.js';
 
 const sha256d = getAlgorithm('sha256d');
@@ -89,7 +89,7 @@ describe('crash safety (SIGKILL)', () => {
     })();
     setTimeout(kill, 3000);
     await Promise.all([burst, signing]);
-    await new Promise((r) => r1.child.once('exit', r));
+    await exited(r1.child);
     expect(acked).toBeGreaterThan(40);
     expect(acked).toBeLessThan(shares.length);
     expect(signedAcked).toBeGreaterThan(1);
@@ -117,7 +117,7 @@ describe('crash safety (SIGKILL)', () => {
     c2.close();
     c.close();
     r2.child.kill('SIGTERM');
-    await new Promise((r) => r2.child.once('exit', r));
+    await exited(r2.child);
   }, 120_000);
 
   it('a spend that returned true before SIGKILL stays spent after restart', async () => {
@@ -135,7 +135,7 @@ describe('crash safety (SIGKILL)', () => {
         }
       });
     });
-    await new Promise((r) => child.once('exit', r));
+    await exited(child);
     const printed = [...out.matchAll(/^spent (\d+)$/gm)].map((m) => Number(m[1]));
     expect(printed.length).toBeGreaterThan(500);
     const store = new Store(dataDir);

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,4 +52,10 @@ export async function rejection(p: Promise<unknown>): Promise<number> {
     throw err;
   }
   throw new Error('expected a Stratum error');
+}
+
+/** Resolves once `child` has exited, also when it already had (a late `once('exit')` would wait forever). */
+export function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
 }

@@ -40,10 +40,16 @@ function firefoxManifest(m) {
   return out;
 }
 
-/** Chromium ignores browser_specific_settings and warns on it; it runs the service worker. */
+/**
+ * Chromium ignores browser_specific_settings and warns on it; it runs the service worker. Its proxy
+ * API has no per-request credentials, so circuit isolation (proxy, and ws:// wss:// access to
+ * relays) is Firefox's alone.
+ */
 function chromiumManifest(m) {
   const out = structuredClone(m);
   delete out.browser_specific_settings;
+  out.permissions = out.permissions.filter((p) => p !== 'proxy');
+  out.optional_host_permissions = out.optional_host_permissions.filter((p) => !/^wss?:/.test(p));
   out.background = { service_worker: m.background.service_worker };
   return out;
 }

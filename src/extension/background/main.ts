@@ -20,6 +20,7 @@ import { Spender } from '../priority/spender.js';
 import { emptySpends, parseSpends, SPENDS_KEY } from '../store/spends.js';
 import { withoutBoost } from '../store/settings.js';
 import { hostPattern } from '../store/origin.js';
+import { SocksIsolation } from '../platform/socks-isolation.js';
 
 const settings = new TypedStore(browser.storage.local, SETTINGS_KEY, parseSettings, defaultSettings);
 const status = new TypedStore(browser.storage.session, STATUS_KEY, parseStatus, defaultStatus);
@@ -35,9 +36,23 @@ function chooseHost(): { host: WorkerHost; offscreen: OffscreenHost | null } {
   return { host: offscreen, offscreen };
 }
 
+/**
+ * Firefox and Tor Browser: every relay session and every other request of the add-on on its own
+ * circuit. proxy.onRequest fires only for hosts the add-on has access to (a relay the user granted,
+ * a boosted site). Chromium has no per-request proxy API.
+ */
+const isolation = typeof browser.proxy?.onRequest?.addListener === 'function'
+  ? new SocksIsolation({
+    random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+    extensionBase: browser.runtime.getURL(''),
+    proxySettings: async () => (await browser.proxy.settings.get({})).value,
+  })
+  : null;
+if (isolation !== null) browser.proxy.onRequest.addListener((details) => isolation.decide(details), { urls: ['<all_urls>'] });
+
 const { host, offscreen } = chooseHost();
 const miner = new Miner({
-  transport: new WebSocketTransport(),
+  transport: new WebSocketTransport(30_000, isolation),
   host,
   settings,
   status,

@@ -3,6 +3,7 @@
 import { ask } from '../platform/ask.js';
 import { browser } from '../platform/browser.js';
 import { boostSite } from '../platform/boost.js';
+import { hasRelayAccess, isolationAvailable, requestRelayAccess } from '../platform/relay-access.js';
 import { onStorageChange, sessionLines, spendLines, stateText, ticketLines } from '../platform/format.js';
 import { siteOrigin } from '../store/origin.js';
 import { localize, t } from '../platform/i18n.js';
@@ -40,7 +41,29 @@ function relayItem(state: State, relay: RelayEntry): HTMLLIElement {
   remove.textContent = t('removeRelay');
   remove.addEventListener('click', () => void act(ask({ type: 'removeRelay', endpoint })));
   li.append(remove);
+  if (isolationAvailable()) li.append(isolationControl(endpoint));
   return li;
+}
+
+/** Whether this relay's sessions get circuits of their own, and the button that makes it so. */
+function isolationControl(endpoint: string): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'relay-isolation';
+  const refresh = async (): Promise<void> => {
+    const on = await hasRelayAccess(endpoint);
+    box.dataset.isolation = on ? 'on' : 'off';
+    box.replaceChildren(t(on ? 'isolationOn' : 'isolationOff'));
+    if (on) return;
+    const grant = document.createElement('button');
+    grant.type = 'button';
+    grant.className = 'isolate';
+    grant.textContent = t('isolateRelay');
+    // Asked for inside the click (a user action): the browser's prompt for the relay's host.
+    grant.addEventListener('click', () => void requestRelayAccess(endpoint).then(refresh, refresh));
+    box.append(' ', grant);
+  };
+  void refresh();
+  return box;
 }
 
 function boostItem(site: string): HTMLLIElement {
@@ -114,7 +137,10 @@ async function act(p: Promise<State>, errorId = 'relay-error'): Promise<boolean>
 $<HTMLFormElement>('add-relay').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const input = $<HTMLInputElement>('relay-input');
-  void act(ask({ type: 'addRelay', input: input.value })).then((ok) => {
+  const value = input.value;
+  // Access to the relay's host first, inside the submit: without it sessions share a circuit.
+  const access = isolationAvailable() ? requestRelayAccess(value).catch(() => false) : Promise.resolve(false);
+  void access.then(() => act(ask({ type: 'addRelay', input: value }))).then((ok) => {
     if (ok) input.value = '';
   });
 });

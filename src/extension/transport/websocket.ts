@@ -8,7 +8,7 @@ class WebSocketChannel implements Channel {
   onClose: ((reason: string) => void) | null = null;
   #closed = false;
 
-  constructor(private readonly ws: WebSocket) {
+  constructor(private readonly ws: WebSocket, private readonly ended: () => void) {
     ws.addEventListener('message', (ev) => {
       if (typeof ev.data !== 'string' || ev.data.length > MAX_MESSAGE_CHARS) {
         this.#finish('relay sent a binary or oversized message');
@@ -24,6 +24,7 @@ class WebSocketChannel implements Channel {
   #finish(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.ended();
     this.onClose?.(reason);
   }
 
@@ -37,12 +38,20 @@ class WebSocketChannel implements Channel {
   }
 }
 
+/** Told when a relay session's connection opens and ends (circuit isolation, socks-isolation.ts). */
+export interface SessionHooks {
+  /** Returns the call that ends this session (and only this one). */
+  beginSession(endpoint: string): () => void;
+}
+
 /** WebSocket transport (the browser's own WebSocket, so Tor Browser proxies it). */
 export class WebSocketTransport implements Transport {
-  constructor(private readonly timeoutMs = 30_000) {}
+  constructor(private readonly timeoutMs = 30_000, private readonly hooks: SessionHooks | null = null) {}
 
   open(endpoint: string, signal?: AbortSignal): Promise<Channel> {
     return new Promise((resolve, reject) => {
+      // Every connection is a new relay session, so it gets its own credentials before it exists.
+      const end = this.hooks?.beginSession(endpoint) ?? (() => undefined);
       const ws = new WebSocket(endpoint);
       let settled = false;
       const fail = (why: string): void => {
@@ -50,6 +59,7 @@ export class WebSocketTransport implements Transport {
         settled = true;
         clearTimeout(timer);
         ws.close();
+        end();
         reject(new Error(`cannot reach relay ${endpoint}: ${why}`));
       };
       const timer = setTimeout(() => fail('timed out'), this.timeoutMs);
@@ -59,7 +69,7 @@ export class WebSocketTransport implements Transport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(new WebSocketChannel(ws));
+        resolve(new WebSocketChannel(ws, end));
       }, { once: true });
     });
   }

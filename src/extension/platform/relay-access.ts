@@ -1,0 +1,35 @@
+import { browser } from './browser.js';
+
+/**
+ * Access to a relay's host, which circuit isolation needs (socks-isolation.ts): Firefox fires
+ * proxy.onRequest only for hosts the add-on may access. Asked for from a click in an add-on page (the
+ * browser prompts for this one host); Chromium has no per-request proxy, so nothing is asked there.
+ */
+
+/** True where the browser lets the add-on choose a proxy per request (Firefox, Tor Browser). */
+export function isolationAvailable(): boolean {
+  return typeof (browser as { proxy?: { onRequest?: { addListener?: unknown } } }).proxy?.onRequest?.addListener === 'function';
+}
+
+/** ws, wss, http and https on the URL's host (any port), or null when it is not such a URL. */
+export function relayHostPatterns(url: string): string[] | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(u.protocol) || u.hostname === '') return null;
+  return ['ws', 'wss', 'http', 'https'].map((scheme) => `${scheme}://${u.hostname}/*`);
+}
+
+export async function hasRelayAccess(url: string): Promise<boolean> {
+  const origins = relayHostPatterns(url);
+  return origins !== null && await browser.permissions.contains({ origins });
+}
+
+/** Asks for access to the relay's host; must run inside a user's click or submit. */
+export async function requestRelayAccess(url: string): Promise<boolean> {
+  const origins = relayHostPatterns(url);
+  return origins !== null && await browser.permissions.request({ origins });
+}

@@ -1,17 +1,20 @@
-// `npm start`: the whole main job on one machine. Installs what is missing, builds, starts the relay
-// daemon in-process on its embedded defaults, starts a headless browser with the add-on, adds the
-// relay to the add-on the way a user would, and prints live progress until SIGINT/SIGTERM.
-//   npm start                          Chromium (Debian's /usr/bin/chromium)
-//   npm start -- --browser firefox     Firefox ESR with Tor Browser's preferences
+// `npm start`: the whole main job on one machine. Installs what is missing, builds, then runs one job
+// until SIGINT/SIGTERM, printing live progress (hash rate, shares accepted, tickets):
+//   npm start                          the relay daemon in-process on its embedded defaults and a headless
+//                                      Chromium (Debian's /usr/bin/chromium) with the add-on mining against it
+//   npm start -- --browser firefox     Firefox ESR with Tor Browser's preferences instead
+//   npm start -- --tor                 over a private Tor network on 127.0.0.1: the daemon behind an onion
+//                                      service, Firefox ESR with Tor Browser's network preferences
 //   npm start -- --once                exit 0 after the first share from the add-on is accepted
 //   npm start -- --no-build            skip the build (use what dist/ has)
+// The jobs are TypeScript modules (scripts/start-local.ts, scripts/start-tor.ts), loaded through tsx.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const USAGE = 'usage: npm start -- [--browser chromium|firefox] [--once] [--no-build] [--timeout SECONDS]';
+const USAGE = 'usage: npm start -- [--browser chromium|firefox] [--tor] [--once] [--no-build] [--timeout SECONDS]';
 
 function usage(message) {
   process.stderr.write(`start: ${message}\n${USAGE}\n`);
@@ -19,10 +22,11 @@ function usage(message) {
 }
 
 function parseFlags(argv) {
-  const flags = { browser: 'chromium', once: false, build: true, timeout: 300 };
+  const flags = { browser: undefined, tor: false, once: false, build: true, timeout: 300 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--once') flags.once = true;
+    else if (a === '--tor') flags.tor = true;
     else if (a === '--no-build') flags.build = false;
     else if (a === '--browser' || a === '--timeout') {
       const v = argv[++i];
@@ -40,6 +44,10 @@ function parseFlags(argv) {
       process.exit(0);
     } else usage(`unknown option '${a}'`);
   }
+  // Over Tor the browser is Tor Browser's base, Firefox ESR. Chromium has no setting that keeps every
+  // connection (DNS, WebRTC, the add-on's own) on the SOCKS proxy, so it is not offered.
+  if (flags.tor && flags.browser === 'chromium') usage('--tor runs Firefox ESR (Tor Browser\'s base); --browser chromium cannot be used with it');
+  flags.browser ??= flags.tor ? 'firefox' : 'chromium';
   return flags;
 }
 
@@ -52,117 +60,46 @@ function run(cmd, args) {
   }
 }
 
-const BROWSERS = {
-  chromium: { bin: process.env.WORKPASS_CHROMIUM ?? '/usr/bin/chromium', pkg: 'chromium' },
-  firefox: { bin: process.env.WORKPASS_FIREFOX ?? '/usr/bin/firefox-esr', pkg: 'firefox-esr' },
-};
+/** True if `bin` is an executable path, or a name found on PATH (plus the sbin directories tor lives in). */
+function haveBinary(bin) {
+  const dirs = isAbsolute(bin) ? [''] : [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin'];
+  return dirs.some((dir) => {
+    try {
+      accessSync(join(dir, bin), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
 
-/** Installs what is missing: node_modules (npm ci), and the browser (apt-get, when root). */
-function install(browser) {
+/** What a job needs: [binary, Debian package] pairs. */
+function requirements(flags) {
+  const browser = flags.browser === 'chromium'
+    ? [process.env.WORKPASS_CHROMIUM ?? '/usr/bin/chromium', 'chromium']
+    : [process.env.WORKPASS_FIREFOX ?? '/usr/bin/firefox-esr', 'firefox-esr'];
+  if (!flags.tor) return [browser];
+  return [browser, [process.env.WORKPASS_TOR ?? 'tor', 'tor'], [process.env.WORKPASS_TOR_GENCERT ?? 'tor-gencert', 'tor']];
+}
+
+/** Installs what is missing: node_modules (npm ci), and the browser and tor (apt-get, when root). */
+function install(flags) {
   if (!existsSync(join(root, 'node_modules'))) run('npm', ['ci']);
-  const { bin, pkg } = BROWSERS[browser];
-  if (existsSync(bin)) return;
+  const missing = requirements(flags).filter(([bin]) => !haveBinary(bin));
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
   if (process.getuid?.() !== 0) {
-    process.stderr.write(`start: ${bin} is missing; install it with: sudo apt-get install -y ${pkg}\n`);
+    process.stderr.write(`start: ${missing.map(([bin]) => bin).join(', ')} missing; install with: sudo apt-get install -y ${pkgs.join(' ')}\n`);
     process.exit(1);
   }
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', pkg]);
-}
-
-function formatRate(hps) {
-  if (hps >= 1e6) return `${(hps / 1e6).toFixed(2)} MH/s`;
-  if (hps >= 1e3) return `${(hps / 1e3).toFixed(1)} kH/s`;
-  return `${Math.round(hps)} H/s`;
+  run('apt-get', ['install', '-y', '-qq', ...pkgs]);
 }
 
 const flags = parseFlags(process.argv.slice(2));
-install(flags.browser);
+install(flags);
 if (flags.build) run('npm', ['run', 'build']);
 
 const { tsImport } = await import('tsx/esm/api');
-const { startRelay, resolveConfig } = await import(pathToFileURL(join(root, 'dist/node/src/relay/index.js')).href);
-const { DESCRIPTOR_PATH } = await import(pathToFileURL(join(root, 'dist/node/src/core/protocol/descriptor.js')).href);
-
-// The daemon on its embedded defaults (ws 9433, stratum 9333, http 9480, data in ./.workpass/relay).
-const config = resolveConfig({ env: process.env });
-mkdirSync(config.dataDir, { recursive: true });
-const relay = await startRelay({ ...config, logLevel: process.env.WORKPASS_LOG_LEVEL ?? 'warn' });
-process.stdout.write(`relay ws ${relay.ws.url}\nrelay http ${relay.http.url}\n`);
-const descriptorUrl = `${relay.http.url}${DESCRIPTOR_PATH}`;
-// Shares counted before the add-on starts (none on a fresh daemon) are not the add-on's.
-const base = relay.stats().shares.accepted;
-
-/** Starts the browser with the add-on and adds the relay; returns how to read the add-on's status. */
-async function startBrowser() {
-  if (flags.browser === 'chromium') {
-    const { launchChromium } = await tsImport('../e2e/lib/chromium.ts', import.meta.url);
-    const b = await launchChromium();
-    const page = await b.context.newPage();
-    await page.goto(`chrome-extension://${b.extensionId}/options.html`);
-    await page.locator('#relay-input').fill(descriptorUrl);
-    await page.locator('#add-relay-button').click();
-    await page.locator('#relays li').first().waitFor({ timeout: 30_000 });
-    return {
-      close: () => b.close(),
-      addonStatus: () => b.background.evaluate(async () => (await globalThis.chrome.storage.session.get('status')).status),
-    };
-  }
-  const { launchFirefox } = await tsImport('../e2e/lib/firefox.ts', import.meta.url);
-  const b = await launchFirefox();
-  const page = await b.browser.newPage();
-  await page.goto(descriptorUrl);
-  await page.waitForSelector('#workpass-add-relay', { timeout: 30_000 });
-  await page.click('#workpass-add-relay');
-  await page.waitForSelector('#workpass-add-relay-result[data-state]', { timeout: 30_000 });
-  const [state, text] = await page.$eval('#workpass-add-relay-result', (e) => [e.dataset.state, e.textContent]);
-  if (state !== 'added') throw new Error(`the add-on refused the relay: ${text}`);
-  // Firefox's BiDi cannot read an add-on's pages; the relay's side of the story is the progress.
-  return { close: () => b.close(), addonStatus: async () => null };
-}
-
-let browser = null;
-let stopping = false;
-async function stop(code) {
-  if (stopping) return;
-  stopping = true;
-  clearInterval(timer);
-  await browser?.close().catch(() => undefined);
-  await relay.close();
-  process.exit(code);
-}
-
-let timer;
-try {
-  process.stdout.write(`start: launching headless ${flags.browser} with the add-on\n`);
-  browser = await startBrowser();
-} catch (e) {
-  process.stderr.write(`start: ${e instanceof Error ? e.message : String(e)}\n`);
-  await stop(1);
-}
-process.stdout.write(`start: relay added to the add-on (${descriptorUrl}); mining — Ctrl-C to stop\n`);
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
-
-const started = Date.now();
-timer = setInterval(async () => {
-  try {
-    const s = relay.stats();
-    const addon = await browser.addonStatus();
-    const accepted = s.shares.accepted - base;
-    const rejected = Object.values(s.shares.rejected).reduce((a, n) => a + n, 0);
-    const rate = addon ? `${formatRate(addon.hashRate)} (workers busy ${(addon.cpu * 100).toFixed(1)}% of the machine)` : `~${formatRate(s.hashRate)} (relay estimate)`;
-    const t = Math.round((Date.now() - started) / 1000);
-    process.stdout.write(`[${String(t).padStart(4)}s] hash rate ${rate}  shares accepted ${accepted} rejected ${rejected}  tickets ${addon ? `${addon.tickets} in the wallet` : `${s.tickets.issued} issued`}\n`);
-    if (flags.once && accepted >= 1) {
-      process.stdout.write('start: first share from the add-on accepted by the relay\n');
-      await stop(0);
-    }
-    if (flags.once && t > flags.timeout) {
-      process.stderr.write(`start: no accepted share in ${flags.timeout} s\n`);
-      await stop(1);
-    }
-  } catch (e) {
-    process.stderr.write(`start: ${e instanceof Error ? e.message : String(e)}\n`);
-  }
-}, 1000);
+const job = await tsImport(flags.tor ? './start-tor.ts' : './start-local.ts', import.meta.url);
+await job.run(flags);

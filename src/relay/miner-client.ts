@@ -62,6 +62,15 @@ export class MinerClient {
       socket.once('connect', () => resolve());
       socket.once('error', reject);
     });
+    return MinerClient.overSocket(socket);
+  }
+
+  /**
+   * Stratum over TCP on a socket that is already connected to the relay, e.g. one opened through a
+   * SOCKS proxy; bytes the socket already holds are read first.
+   */
+  static overSocket(socket: Socket): MinerClient {
+    if (socket.destroyed || socket.connecting) throw new Error('overSocket: the socket is not connected');
     const c = new MinerClient((line) => socket.write(line + '\n'), () => socket.destroy());
     const splitter = new LineSplitter(1 << 20);
     socket.on('data', (chunk: Buffer) => {
@@ -70,6 +79,7 @@ export class MinerClient {
     });
     socket.on('close', () => c.onClose());
     socket.on('error', () => undefined);
+    socket.resume();
     return c;
   }
 

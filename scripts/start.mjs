@@ -73,23 +73,30 @@ function haveBinary(bin) {
   });
 }
 
-/** What a job needs: [binary, Debian package] pairs. */
+/** What a job needs: { bin, pkg, env } (a binary named by `env` is the user's choice, not apt-get's). */
 function requirements(flags) {
+  const need = (env, fallback, pkg) => ({ bin: process.env[env] ?? fallback, pkg, env: process.env[env] === undefined ? null : env });
   const browser = flags.browser === 'chromium'
-    ? [process.env.WORKPASS_CHROMIUM ?? '/usr/bin/chromium', 'chromium']
-    : [process.env.WORKPASS_FIREFOX ?? '/usr/bin/firefox-esr', 'firefox-esr'];
+    ? need('WORKPASS_CHROMIUM', '/usr/bin/chromium', 'chromium')
+    : need('WORKPASS_FIREFOX', '/usr/bin/firefox-esr', 'firefox-esr');
   if (!flags.tor) return [browser];
-  return [browser, [process.env.WORKPASS_TOR ?? 'tor', 'tor'], [process.env.WORKPASS_TOR_GENCERT ?? 'tor-gencert', 'tor']];
+  return [browser, need('WORKPASS_TOR', 'tor', 'tor'), need('WORKPASS_TOR_GENCERT', 'tor-gencert', 'tor')];
 }
 
 /** Installs what is missing: node_modules (npm ci), and the browser and tor (apt-get, when root). */
 function install(flags) {
   if (!existsSync(join(root, 'node_modules'))) run('npm', ['ci']);
-  const missing = requirements(flags).filter(([bin]) => !haveBinary(bin));
+  const missing = requirements(flags).filter(({ bin }) => !haveBinary(bin));
+  for (const { bin, env } of missing) {
+    if (env !== null) {
+      process.stderr.write(`start: ${env}=${bin}: no such executable\n`);
+      process.exit(1);
+    }
+  }
   if (missing.length === 0) return;
-  const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
+  const pkgs = [...new Set(missing.map(({ pkg }) => pkg))];
   if (process.getuid?.() !== 0) {
-    process.stderr.write(`start: ${missing.map(([bin]) => bin).join(', ')} missing; install with: sudo apt-get install -y ${pkgs.join(' ')}\n`);
+    process.stderr.write(`start: ${missing.map(({ bin }) => bin).join(', ')} missing; install with: sudo apt-get install -y ${pkgs.join(' ')}\n`);
     process.exit(1);
   }
   run('apt-get', ['update', '-qq']);

@@ -1,8 +1,10 @@
 /**
  * The add-on over the private Tor network, in Firefox ESR with Tor Browser's network preferences:
  * it adds the relay from the daemon's .onion descriptor page, mines over the onion service and earns
- * a ticket; every socket Firefox opened went to the SOCKS port; what isolation Firefox ESR gives;
- * and a restart of the onion service mid-mining loses neither the connection for long nor credit.
+ * a ticket; every socket Firefox opened went to the SOCKS port; once the user grants the relay's host,
+ * each relay session runs on a circuit of its own (SOCKS credentials per session); the ticket is spent
+ * at a gateway that is itself an onion service, on a circuit other than the one it was signed on; and
+ * a restart of the onion service mid-mining loses neither the connection for long nor credit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +19,9 @@ import { CircuitLog, type StreamInfo } from './circuits.js';
 import type { TorControl } from './control.js';
 import { torNetworkPrefs } from './firefox-tor-prefs.js';
 import { startTorNetwork, type TorNetwork } from './network.js';
-import { ONION_HTTP_PORT, ONION_WS_PORT, startOnionRelay, type OnionRelay } from './onion-relay.js';
+import { ONION_HTTP_PORT, ONION_WS_PORT, startOnionRelay, type OnionRelay, type RelayStatsJson } from './onion-relay.js';
 import { startSocketAudit, type SocketAudit } from './socket-audit.js';
+import { startTestSite, type TestSite } from '../lib/test-site.js';
 
 let net: TorNetwork;
 let watcher: TorControl;
@@ -27,6 +30,7 @@ let daemon: OnionRelay;
 let canary: Canary;
 let firefox: FirefoxWithAddon;
 let audit: SocketAudit;
+let site: TestSite;
 const profile = mkdtempSync(join(tmpdir(), 'workpass-tor-firefox-'));
 const t0 = Date.now();
 const mark = (what: string): void => console.log(`[addon-tor] ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -36,8 +40,9 @@ beforeAll(async () => {
   watcher = await net.control();
   circuits = await CircuitLog.attach(watcher);
   mark('network ready');
-  // A ticket costs four shares at the starting difficulty.
-  daemon = await startOnionRelay(net, 0.0002, 0.0008);
+  // A ticket costs four shares at the starting difficulty. The gateway fronts a loopback site.
+  site = await startTestSite();
+  daemon = await startOnionRelay(net, 0.0002, 0.0008, site.url);
   mark(`daemon behind ${daemon.onion}`);
   firefox = await launchFirefox(profile, torNetworkPrefs(net.socksPort));
   // Not a descriptor: the add-on fetches it when asked to add it, and refuses it.
@@ -50,6 +55,7 @@ afterAll(async () => {
   audit?.stop();
   await firefox?.close().catch(() => {});
   await daemon?.close().catch(() => {});
+  await site?.close();
   await canary?.close();
   watcher?.close();
   await net?.stop();
@@ -59,10 +65,14 @@ afterAll(async () => {
 const firefoxStreams = (): StreamInfo[] =>
   [...circuits.streams.values()].filter((s) => audit.socksLocalPorts.has(Number(s.sourceAddr?.split(':')[1])));
 
-/** The circuit of Firefox's open mining stream (the latest to the onion's ws port that succeeded). */
+/** Firefox's open mining stream (the latest to the onion's ws port that succeeded). */
+function liveMiningStream(): StreamInfo | undefined {
+  return firefoxStreams().filter((s) => s.target === `${daemon.onion}:${ONION_WS_PORT}` && s.status === 'SUCCEEDED').at(-1);
+}
+
+/** The circuit of Firefox's open mining stream. */
 function liveMiningCircuit(): string | undefined {
-  const live = firefoxStreams().filter((s) => s.target === `${daemon.onion}:${ONION_WS_PORT}` && s.status === 'SUCCEEDED');
-  return live.at(-1)?.circuitId;
+  return liveMiningStream()?.circuitId;
 }
 
 /** The daemon's sessions table agrees with /stats, and no session's credit was lost or paid twice. */
@@ -73,6 +83,15 @@ function expectCreditConsistent(stats: { shares: { accepted: number }; tickets: 
   expect(rows.reduce((n, r) => n + r.issued, 0)).toBe(stats.tickets.issued);
   // Each session: everything it earned is either still credit or paid for its tickets.
   for (const r of rows) expect(r.credit + BigInt(r.issued) * daemon.priceNano).toBe(r.work);
+}
+
+/**
+ * Waits until a session opened after the first `sessionsBefore` has a share credited (a share that
+ * was in flight on the old connection does not count), then returns /stats.
+ */
+async function miningOnNewSession(sessionsBefore: number, timeoutMs: number): Promise<RelayStatsJson> {
+  await waitFor('a share on a new session', async () => daemon.sessions().slice(sessionsBefore), (rows) => rows.some((r) => r.shares > 0), timeoutMs);
+  return daemon.stats();
 }
 
 const onionStreams = (port: number): StreamInfo[] =>
@@ -137,28 +156,96 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
     expect(audit.violations).toEqual([]);
   });
 
-  it('circuit isolation: what Firefox ESR gives (first-party isolation on)', () => {
-    const byCircuit = new Map<string, Set<string>>();
-    for (const s of circuits.streams.values()) {
-      if (s.circuitId === '0') continue;
-      const set = byCircuit.get(s.circuitId) ?? new Set<string>();
-      set.add(s.target);
-      byCircuit.set(s.circuitId, set);
-    }
+  it('mining never shares a circuit with browsing', () => {
     // Firefox's streams: those from a local port the socket audit saw a Firefox process hold.
     const ours = firefoxStreams();
-    const usernames = new Set(ours.map((s) => s.socksUsername ?? '(none)'));
     console.log(`[addon-tor] streams: ${ours.map((s) => `${s.target} circ ${s.circuitId} user ${s.socksUsername ?? '-'}`).join('; ')}`);
     // Browsing (the canary page, an exit circuit) and mining (the onion service, a rendezvous
     // circuit) never share a circuit.
     const miningCircuits = new Set(ours.filter((s) => s.target === `${daemon.onion}:${ONION_WS_PORT}`).map((s) => s.circuitId));
     expect(miningCircuits.size).toBeGreaterThanOrEqual(1);
     const browsingCircuits = new Set(ours.filter((s) => s.target.startsWith('127.0.0.1:')).map((s) => s.circuitId));
+    expect(browsingCircuits.size).toBeGreaterThanOrEqual(1);
     expect([...miningCircuits].filter((c) => browsingCircuits.has(c))).toEqual([]);
-    // Firefox ESR itself sends no SOCKS credentials (Tor Browser's per-first-party credentials come
-    // from its own patches), so tor's IsolateSOCKSAuth has nothing to separate by.
-    expect([...usernames]).toEqual(['(none)']);
+    // Firefox ESR sends no SOCKS credentials of its own (Tor Browser's per-first-party ones come from
+    // its patches): the tab's streams carry none.
+    // its patches): the tab's load of the canary page carries none. The add-on's own fetch of it
+    // carries one-off credentials of the add-on's (socks-isolation.ts).
+    const canaryUsers = ours.filter((x) => x.target.startsWith('127.0.0.1:')).map((x) => x.socksUsername);
+    expect(canaryUsers).toContain(undefined);
+    for (const u of canaryUsers.filter((x) => x !== undefined)) expect(u).toMatch(/^workpass-[0-9a-f]{24}$/);
   });
+
+  it('once the relay host is granted, each new relay session gets its own SOCKS credentials and circuit', async () => {
+    const options = await firefox.addonPage('options.html');
+    try {
+      await options.waitForSelector('.relay-isolation[data-isolation]', { timeout: 15_000 });
+      expect(await options.$eval('.relay-isolation', (e) => (e as HTMLElement).dataset.isolation)).toBe('off');
+      await options.click('.relay-isolation button.isolate');
+      await options.waitForSelector('.relay-isolation[data-isolation="on"]', { timeout: 15_000 });
+    } finally {
+      await options.close();
+    }
+    const seen: Array<{ circuit: string; user: string | undefined }> = [];
+    for (let round = 0; round < 3; round++) {
+      // control-spec 3.16 CLOSESTREAM ends the mining connection and leaves its circuit up: only
+      // the new session's credentials can put the reconnect on another circuit.
+      const live = await waitFor('a live mining stream', async () => liveMiningStream(), (st) => st !== undefined, 60_000);
+      seen.push({ circuit: live!.circuitId, user: live!.socksUsername });
+      if (round === 2) break;
+      expect((await watcher.command(`CLOSESTREAM ${live!.id} 1`)).code).toBe(250);
+      await waitFor('a new mining stream', async () => liveMiningStream(), (st) => st !== undefined && st.id !== live!.id, 60_000);
+      expect(circuits.circuits.get(live!.circuitId)?.status).not.toBe('CLOSED');
+    }
+    console.log(`[addon-tor] sessions: ${JSON.stringify(seen)}`);
+    // The first session predates the grant; the two after it carry credentials of their own.
+    const [, second, third] = seen;
+    expect(second!.user).toMatch(/^workpass-[0-9a-f]{24}$/);
+    expect(third!.user).toMatch(/^workpass-[0-9a-f]{24}$/);
+    expect(third!.user).not.toBe(second!.user);
+    expect(new Set(seen.map((x) => x.circuit)).size).toBe(3);
+    for (const x of seen.slice(1)) expect(circuits.circuits.get(x.circuit)?.purpose).toMatch(/HS_CLIENT_REND/);
+  }, 200_000);
+
+  it('spends a ticket at a gateway that is an onion service, on a circuit other than its signing', async () => {
+    const gateway = daemon.gatewayUrl!;
+    const issued = await waitFor('a ticket issued on an isolated session', () => daemon.stats(), (s) => s.tickets.issued >= 2, 90_000);
+    const options = await firefox.addonPage('options.html');
+    try {
+      await options.click('#priority');
+      await options.type('#boost-input', gateway);
+      await options.click('#add-boost-button');
+      await options.waitForFunction((g) => (document.getElementById('boosted')?.textContent ?? '').includes(g), { timeout: 15_000 }, gateway);
+      expect(await options.$eval('#priority', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    } finally {
+      await options.close();
+    }
+    const page = await firefox.browser.newPage();
+    try {
+      await page.goto(`${gateway}/boosted`, { timeout: 90_000 });
+      // The first load is served free with the challenge; the add-on spends and reloads the tab.
+      await waitFor('the page served in a paid class', async () => site.seen.filter((r) => r.path === '/boosted').map((r) => r.workpassClass),
+        (classes) => classes.some((c) => c !== null && c !== 'free'), 120_000);
+    } finally {
+      await page.close();
+    }
+    const after = await daemon.stats();
+    expect(after.tickets.spent).toBeGreaterThanOrEqual(1);
+    mark(`ticket spent at ${gateway} (issued ${issued.tickets.issued}, spent ${after.tickets.spent})`);
+    const ours = firefoxStreams();
+    const gatewayTarget = `${new URL(gateway).hostname}:80`;
+    // The add-on presents the ticket itself (a background fetch with one-off credentials); the tab's
+    // loads carry none. Neither shares a circuit with any mining session, where tickets were signed.
+    const presented = ours.filter((s) => s.target === gatewayTarget && s.socksUsername?.startsWith('workpass-') === true);
+    const tab = ours.filter((s) => s.target === gatewayTarget && s.socksUsername === undefined);
+    expect(presented.length).toBeGreaterThanOrEqual(1);
+    expect(tab.length).toBeGreaterThanOrEqual(1);
+    const mining = ours.filter((s) => s.target === `${daemon.onion}:${ONION_WS_PORT}`);
+    const miningCircuits = new Set(mining.map((s) => s.circuitId));
+    const miningUsers = new Set(mining.map((s) => s.socksUsername));
+    for (const s of [...presented, ...tab]) expect(miningCircuits.has(s.circuitId)).toBe(false);
+    for (const s of presented) expect(miningUsers.has(s.socksUsername)).toBe(false);
+  }, 300_000);
 
   it('keeps mining across a restart of the onion service, and the credit adds up', async () => {
     const before = await daemon.stats();
@@ -175,7 +262,7 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
     // stream with fresh SOCKS credentials got through in 6 s (docs/tor.md section 5).
     await daemon.host.restart();
     mark(`onion service back after ${daemon.host.readyMs} ms`);
-    const after = await waitFor('a share after the restart', () => daemon.stats(), (s) => s.shares.accepted > before.shares.accepted, 150_000)
+    const after = await miningOnNewSession(sessionsBefore, 150_000)
       .finally(() => {
         for (const f of off) f();
         console.log(`[addon-tor] events after restart:\n${events.filter((l) => l.includes(daemon.onion.slice(0, 20)) || /HS_CLIENT|CIRC \d+ (FAILED|CLOSED)/.test(l)).join('\n')}`);
@@ -194,7 +281,7 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
     const closed = Date.now();
     // control-spec 3.15 CLOSECIRCUIT: tears the circuit down, and with it the add-on's WebSocket.
     expect((await watcher.command(`CLOSECIRCUIT ${circuit}`)).code).toBe(250);
-    const after = await waitFor('a share after the circuit closed', () => daemon.stats(), (s) => s.shares.accepted > before.shares.accepted, 90_000);
+    const after = await miningOnNewSession(sessionsBefore, 90_000);
     mark(`mining again ${Date.now() - closed} ms after circuit ${circuit} was closed (accepted ${before.shares.accepted} -> ${after.shares.accepted})`);
     const now = liveMiningCircuit();
     expect(now).toBeDefined();

@@ -41,6 +41,8 @@ export interface OnionRelay {
   readonly onion: string;
   /** http://<onion>/.well-known/workpass/descriptor.json */
   readonly descriptorUrl: string;
+  /** With a backend: http://<gateway .onion>, the daemon's ticket gateway as an onion service of its own. */
+  readonly gatewayUrl: string | null;
   /** The ticket price in nano-difficulty units. */
   readonly priceNano: bigint;
   /** GET /stats on the daemon's loopback HTTP listener (the test's own view, not through Tor). */
@@ -50,7 +52,12 @@ export interface OnionRelay {
   close(): Promise<void>;
 }
 
-export async function startOnionRelay(net: TorNetwork, difficulty: number, price: number): Promise<OnionRelay> {
+/**
+ * With `backend` (a loopback web server), the daemon also runs its ticket gateway in front of it,
+ * published as a second onion service: a site that takes this relay's tickets, as an operator of an
+ * onion site would run it.
+ */
+export async function startOnionRelay(net: TorNetwork, difficulty: number, price: number, backend?: string): Promise<OnionRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'workpass-tor-relay-'));
   const flags = (ws: string, http: string, stratum: string, extra: Array<[string, string]> = []) => resolveConfig({
     flags: new Map([
@@ -58,12 +65,16 @@ export async function startOnionRelay(net: TorNetwork, difficulty: number, price
       ['data-dir', dataDir], ['difficulty', String(difficulty)], ['price', String(price)], ...extra,
     ]),
   });
+  const gatewayFlags = (listen: string): Array<[string, string]> => (backend === undefined ? [] : [['gateway', listen], ['backend', backend]]);
   let relay: RelayHandle | undefined;
   let host: OnionHost | undefined;
+  let gatewayHost: OnionHost | undefined;
   try {
-    const first = await startRelay({ ...flags('127.0.0.1:0', '127.0.0.1:0', '127.0.0.1:0'), logLevel: 'silent' });
+    const first = await startRelay({ ...flags('127.0.0.1:0', '127.0.0.1:0', '127.0.0.1:0', gatewayFlags('127.0.0.1:0')), logLevel: 'silent' });
     relay = first;
     const ports = { ws: first.ws.port, http: first.http.port, stratum: first.stratum.port };
+    const gatewayPort = first.services.gatewayUrl === null ? null : Number(new URL(first.services.gatewayUrl).port);
+    if (gatewayPort !== null) gatewayHost = await net.addOnionHost([{ virtualPort: 80, target: gatewayPort }]);
     host = await net.addOnionHost([
       { virtualPort: ONION_WS_PORT, target: ports.ws },
       { virtualPort: ONION_HTTP_PORT, target: ports.http },
@@ -77,6 +88,7 @@ export async function startOnionRelay(net: TorNetwork, difficulty: number, price
         ['public-ws', `ws://${onion}:${ONION_WS_PORT}`],
         ['public-http', `http://${onion}`],
         ['public-stratum', `stratum+tcp://${onion}:${ONION_STRATUM_PORT}`],
+        ...gatewayFlags(`127.0.0.1:${gatewayPort ?? 0}`),
       ]),
       logLevel: 'silent',
     });
@@ -84,10 +96,12 @@ export async function startOnionRelay(net: TorNetwork, difficulty: number, price
     const statsUrl = `${second.http.url}/stats`;
     const dbPath = join(dataDir, 'relay.sqlite');
     const hostRef = host;
+    const gatewayRef = gatewayHost;
     return {
       relay: second,
       host: hostRef,
       onion,
+      gatewayUrl: gatewayRef === undefined ? null : `http://${gatewayRef.onion}`,
       descriptorUrl: `http://${onion}${DESCRIPTOR_PATH}`,
       priceNano: toNano(price),
       async stats() {
@@ -112,6 +126,7 @@ export async function startOnionRelay(net: TorNetwork, difficulty: number, price
         try {
           await second.close();
           await hostRef.stop();
+          await gatewayRef?.stop();
         } finally {
           rmSync(dataDir, { recursive: true, force: true });
         }
@@ -120,6 +135,7 @@ export async function startOnionRelay(net: TorNetwork, difficulty: number, price
   } catch (err) {
     await relay?.close().catch(() => {});
     await host?.stop().catch(() => {});
+    await gatewayHost?.stop().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }

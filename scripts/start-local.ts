@@ -9,6 +9,7 @@ import { launchFirefox } from '../e2e/lib/firefox.js';
 import { DESCRIPTOR_PATH } from '../src/core/protocol/descriptor.js';
 import { resolveConfig, startRelay } from '../src/relay/index.js';
 import { addRelayFromDescriptorPage } from './add-relay.js';
+import { firefoxStatusReader } from './firefox-status.js';
 import { startProgress, type AddonStatus } from './progress.js';
 import { Teardown } from './teardown.js';
 
@@ -63,10 +64,10 @@ async function chromiumWithRelay(descriptorUrl: string, teardown: Teardown): Pro
   return async () => ((await addonStorage(b)).session.status as AddonStatus | undefined) ?? null;
 }
 
-/** Firefox: the relay added from its descriptor page. BiDi cannot read an add-on's pages, so no status. */
+/** Firefox: the relay added from its descriptor page; the status read from an add-on page. */
 async function firefoxWithRelay(descriptorUrl: string, teardown: Teardown): Promise<AddonStatusReader> {
   const b = await launchFirefox();
   teardown.defer('browser', () => b.close());
   await addRelayFromDescriptorPage(b.browser, descriptorUrl, 30_000);
-  return async () => null;
+  return firefoxStatusReader(b);
 }

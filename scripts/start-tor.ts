@@ -11,6 +11,7 @@ import { startTorNetwork } from '../e2e/tor/network.js';
 import { startOnionRelay } from '../e2e/tor/onion-relay.js';
 import { DEFAULTS } from '../src/relay/index.js';
 import { addRelayFromDescriptorPage } from './add-relay.js';
+import { firefoxStatusReader } from './firefox-status.js';
 import { startProgress } from './progress.js';
 import { Teardown } from './teardown.js';
 
@@ -47,10 +48,10 @@ export async function run(flags: TorJobFlags): Promise<void> {
     await addRelayFromDescriptorPage(firefox.browser, daemon.descriptorUrl, 60_000);
     say('start: relay added to the add-on from its .onion descriptor page; mining over Tor — Ctrl-C to stop');
 
+    const addonStatus = await firefoxStatusReader(firefox);
     const stopProgress = startProgress({
       stats: () => daemon.relay.stats(),
-      // Firefox's BiDi cannot read an add-on's pages; the relay's side of the story is the progress.
-      addonStatus: async () => null,
+      addonStatus,
       once: flags.once,
       timeoutSeconds: flags.timeout,
       since: t0,

@@ -1,6 +1,7 @@
 // Shared set-up for the background tests: a Miner over in-memory storage and a fake relay.
 import type { Descriptor } from '../../src/core/protocol/descriptor.js';
 import { Miner } from '../../src/extension/mining/miner.js';
+import type { WakeUp } from '../../src/extension/mining/wake-alarm.js';
 import { MemoryStorageArea } from '../../src/extension/store/area.js';
 import { defaultSettings, parseSettings, SETTINGS_KEY, type Settings } from '../../src/extension/store/settings.js';
 import { defaultStatus, parseStatus, STATUS_KEY } from '../../src/extension/store/status.js';
@@ -10,7 +11,7 @@ import { counterRandom, InProcessHost, testRelayEntry, type FakeRelay } from './
 
 const ENDPOINT = 'ws://relay.test/mine';
 
-export function setup(relay: FakeRelay, patch: Partial<Settings> = {}, refreshRelay?: (endpoint: string) => Promise<Descriptor>) {
+export function setup(relay: FakeRelay, patch: Partial<Settings> = {}, refreshRelay?: (endpoint: string) => Promise<Descriptor>, wake?: WakeUp) {
   const local = new MemoryStorageArea();
   const session = new MemoryStorageArea();
   const settings = new TypedStore(local, SETTINGS_KEY, parseSettings, defaultSettings);
@@ -19,7 +20,7 @@ export function setup(relay: FakeRelay, patch: Partial<Settings> = {}, refreshRe
   const host = new InProcessHost();
   const miner = new Miner({
     transport: relay, host, settings, status, wallet, random: counterRandom(7), cores: 2, now: () => Date.now(),
-    backoffMs: { base: 10, max: 40 },
+    backoffMs: { base: 10, max: 40 }, wake,
     refreshRelay: refreshRelay ?? (async () => {
       throw new Error('no refresh in this test');
     }),

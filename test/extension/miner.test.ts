@@ -105,4 +105,47 @@ describe('Miner against a fake relay', () => {
     const t = (hex: string) => BigInt('0x' + Buffer.from(hex, 'hex').reverse().toString('hex'));
     expect(t(first.target) / t(second.target)).toBe(64n);
   });
+
+  it('apply() while connecting or mining opens no second connection, keeps the workers and the counters', async () => {
+    const relay = new FakeRelay();
+    const { status, host, miner, ready } = setup(relay);
+    stopMiner = () => miner.stop();
+    await ready;
+    // Three calls at once, then one more while the first connection is being set up.
+    const first = Promise.all([miner.apply(), miner.apply(), miner.apply()]);
+    await miner.apply();
+    await first;
+    const mining = await until(() => status.get(), (v: MiningStatus) => v.state === 'mining' && v.accepted >= 2);
+    const orders = host.orders.length;
+    for (let i = 0; i < 3; i++) await miner.apply();
+    const later = await until(() => status.get(), (v: MiningStatus) => v.accepted >= mining.accepted + 2);
+    expect(relay.connections).toBe(1);
+    expect(relay.open_.size).toBe(1);
+    expect(relay.modes).toEqual(['tickets']);
+    expect(host.orders.length).toBe(orders);
+    expect(host.stops + host.releases).toBe(0);
+    expect(later.state).toBe('mining');
+    // Every share of one session token: the same session throughout.
+    expect(new Set(relay.accepted.map((a) => a.worker)).size).toBe(1);
+  });
+
+  it('apply() restarts the session for a changed mining setting only, with the counters kept', async () => {
+    const relay = new FakeRelay();
+    const { status, settings, host, miner, ready } = setup(relay);
+    stopMiner = () => miner.stop();
+    await ready;
+    await miner.apply();
+    const before = await until(() => status.get(), (v: MiningStatus) => v.accepted >= 1);
+    // Priority mode has nothing to do with mining: the session goes on.
+    await settings.update((s) => ({ ...s, priorityMode: true }));
+    await miner.apply();
+    const kept = await until(() => status.get(), (v: MiningStatus) => v.accepted >= before.accepted + 1);
+    expect(relay.connections).toBe(1);
+    await settings.update((s) => ({ ...s, cpuBudget: 100, randomBand: 0 }));
+    await miner.apply();
+    const after = await until(() => status.get(), (v: MiningStatus) => relay.connections === 2 && v.accepted >= kept.accepted + 1);
+    expect(relay.open_.size).toBe(1);
+    expect(host.orders.at(-1)!.workers).toBe(2);
+    expect(after.accepted).toBeGreaterThan(before.accepted);
+  });
 });

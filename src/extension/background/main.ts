@@ -7,6 +7,7 @@ import { parseReportMessage } from '../mining/messages.js';
 import { Miner } from '../mining/miner.js';
 import { OffscreenHost } from '../mining/offscreen-host.js';
 import { WorkerPool } from '../mining/worker-pool.js';
+import { isWakeAlarm, WakeAlarm } from '../mining/wake-alarm.js';
 import type { WorkerHost } from '../mining/worker-host.js';
 import { defaultSettings, parseSettings, SETTINGS_KEY } from '../store/settings.js';
 import { defaultStatus, parseStatus, STATUS_KEY } from '../store/status.js';
@@ -61,6 +62,7 @@ const miner = new Miner({
   now: () => Date.now(),
   wallet,
   refreshRelay: (endpoint) => refreshRelay(settings, fetchFn, endpoint),
+  wake: new WakeAlarm(browser.alarms),
 });
 const spends = new TypedStore(browser.storage.local, SPENDS_KEY, parseSpends, emptySpends);
 let wakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -122,7 +124,13 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
   return controller.handle(req, { extensionPage, pageUrl });
 });
 
-// Whatever woke the background (browser start, install, a message), continue as the settings say.
+// Set while mining is wanted: wakes a background the browser unloaded before anything else did
+// (e.g. stopped while mining was starting up). apply() does nothing while the session is alive.
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (isWakeAlarm(alarm)) void miner.apply();
+});
+
+// Whatever woke the background (browser start, install, a message, the alarm), continue as the settings say.
 void status.update((s) => ({ ...defaultStatus(), accepted: s.accepted, rejected: s.rejected, tickets: s.tickets, hashes: s.hashes }))
   .then(() => miner.apply());
 void spender.recover();

@@ -10,6 +10,7 @@ import { RelaySession, type SessionEvent } from './relay-session.js';
 import { finishPendingIssues } from './ticket-client.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import type { WorkerHost } from './worker-host.js';
+import type { WakeUp } from './wake-alarm.js';
 
 export interface MinerDeps {
   readonly transport: Transport;
@@ -25,9 +26,21 @@ export interface MinerDeps {
   readonly refreshRelay: (endpoint: string) => Promise<Descriptor>;
   /** Reconnect delays: base and cap, in ms. */
   readonly backoffMs?: { readonly base: number; readonly max: number };
+  /** Wakes an unloaded background while mining is wanted (the browser's alarm); none in tests that need none. */
+  readonly wake?: WakeUp;
 }
 
 const HASH_RATE_WINDOW_MS = 5000;
+
+/**
+ * What a mining session is started from: the same key means the session that is connecting,
+ * running or waiting to reconnect is still the right one. Null when no session is wanted. The
+ * descriptor is not part of it: the session refreshes it itself, and that must not restart it.
+ */
+function sessionKey(s: Settings): string | null {
+  if (!s.mining || s.activeRelay === null) return null;
+  return JSON.stringify([s.activeRelay, s.cpuBudget, s.randomBand, s.donationOnly]);
+}
 
 interface ProgressSample {
   readonly at: number;
@@ -45,6 +58,9 @@ interface ProgressSample {
  */
 export class Miner {
   #session: RelaySession | null = null;
+  /** The key of the session connecting, running or waiting to reconnect; null when there is none. */
+  #key: string | null = null;
+  #applies = 0;
   #generation = 0;
   #failures = 0;
   #retry: ReturnType<typeof setTimeout> | null = null;
@@ -57,11 +73,22 @@ export class Miner {
     deps.host.onReport = (r) => this.#session?.handleReport(r);
   }
 
-  /** Applies the current settings: starts connecting (without waiting for it), or stops. */
+  /**
+   * Applies the current settings: starts connecting (without waiting for it), or stops. Idempotent:
+   * while the session the settings ask for is connecting, running or waiting to reconnect, it does
+   * nothing, so the wake-up alarm (and any setting that does not concern mining) can call it freely.
+   */
   async apply(): Promise<void> {
+    const call = ++this.#applies;
+    const s = await this.deps.settings.get();
+    // A later call read the settings after this one: it decides.
+    if (call !== this.#applies) return;
+    const key = sessionKey(s);
+    if (key !== null && key === this.#key) return;
     const gen = ++this.#generation;
     this.#teardown();
-    const s = await this.deps.settings.get();
+    this.#key = key;
+    await this.#setWake(key !== null);
     if (gen !== this.#generation) return;
     if (!s.mining) {
       await this.deps.host.release();
@@ -82,7 +109,17 @@ export class Miner {
     await this.deps.host.release();
   }
 
+  /** Sets the wake-up alarm on or off; a failure (no alarms API) does not stop mining here. */
+  async #setWake(on: boolean): Promise<void> {
+    try {
+      await this.deps.wake?.set(on);
+    } catch {
+      // Without the alarm only an unloaded background stops mining; this one mines on.
+    }
+  }
+
   #teardown(): void {
+    this.#key = null;
     if (this.#retry !== null) clearTimeout(this.#retry);
     this.#retry = null;
     const old = this.#session;
@@ -166,7 +203,10 @@ export class Miner {
     this.#failures++;
     this.#retry = setTimeout(() => {
       this.#retry = null;
-      if (gen === this.#generation) void this.apply();
+      if (gen !== this.#generation) return;
+      // The failed session is over: apply() starts the one the settings ask for now.
+      this.#key = null;
+      void this.apply();
     }, delay);
   }
 

@@ -14,7 +14,10 @@
  *   the circuit is marked for close before the request is read, and a relay cell for a marked
  *   circuit is never sent (tor, relay.c circuit_package_relay_cell). Checked, not assumed: once the
  *   daemon's side of the connection has closed (its bytes all handled), the signing session is still
- *   open.
+ *   open. The other order (ticket.sign handed to tor first, CLOSECIRCUIT right after, same SIGSTOP)
+ *   does not lose the request: in 2 runs of 2 the relay signed (tor had packaged the data cell before
+ *   it marked the circuit, and the cell still left). So a close "right after the request is written"
+ *   ends in the second case below; the request is lost only if tor sees the close first.
  * - lost after the relay: the client stops reading its socket before sending ticket.sign, the test
  *   waits until the database shows the session signed, then kills the circuit and drops the socket
  *   with whatever reply tor may have put in it unread.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { allocate, ManualClock, type HtbClassSpec } from '../../src/core/htb/index.js';
+import { allocate, type HtbClassSpec } from '../../src/core/htb/index.js';
 import { utcDay } from '../../src/core/tickets/index.js';
 import { BYTES_PER_MBIT, FIG1_PAID, fig1Tree, gatewayClasses } from '../../src/relay/gateway/classes.js';
 import { Redeemer } from '../../src/relay/gateway/redeem.js';
@@ -8,26 +8,19 @@ import { startGateway, type GatewayHandle } from '../../src/relay/gateway/server
 import { SessionKey } from '../../src/relay/gateway/session-token.js';
 import { mintTicket, relayFixture, seededRandom, type RelayFixture } from './fixtures.js';
 import { get, startBackend, type Backend } from './http.js';
+import { steppedClock } from './stepped-clock.js';
 
 /**
  * Rates of our HTB pacer measured on real sockets over loopback: a gateway with an 8 Mbit/s link
  * shaped like the paper's Fig. 1, downloads competing in the free and paid classes. Each measured
  * rate is compared with the allocator's steady-state answer for the same demands, as a ratio.
- *
- * The pacer runs on a clock that a 5 ms timer moves on by the real time since its last tick, but by
- * at most MAX_STEP_MS; rates are bytes per second of that clock. On a loaded machine the clock slows
- * down with the event loop instead of jumping. With the system clock a 100 ms stall is one release
- * of 100 ms of the link, more than a flow's pieces in flight at the pacer, so HTB (rightly) lends the
- * share of the class that looks idle to another (measured under two CPU hogs: group4 at 1.3-1.9x its
- * allocation). That depends on the machine's speed, a benchmark's business; checked here is the
- * allocation.
+ * Rates are bytes per second of a stepped pacer clock (see steppedClock: under two CPU hogs the
+ * system clock gave group4 1.3-1.9x its allocation, HTB lending group1's share away during stalls).
  */
 const LINK_MBIT = 8;
 const WARMUP_MS = 800;
 const WINDOW_MS = 3000;
-const MAX_STEP_MS = 10;
-const clock = new ManualClock();
-let ticker: ReturnType<typeof setInterval> | undefined;
+const { clock, stop: stopClock } = steppedClock();
 const today = utcDay(Date.now());
 const rand = seededRandom('htb-rates');
 let relay: RelayFixture;
@@ -35,12 +28,6 @@ let backend: Backend;
 let gw: GatewayHandle;
 
 beforeAll(async () => {
-  let last = performance.now();
-  ticker = setInterval(() => {
-    const now = performance.now();
-    clock.advance(Math.min(now - last, MAX_STEP_MS));
-    last = now;
-  }, 5);
   relay = relayFixture('htb', today);
   backend = await startBackend();
   gw = await startGateway({
@@ -58,7 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  clearInterval(ticker);
+  stopClock();
   await gw.close();
   await backend.close();
   relay.close();

@@ -7,14 +7,17 @@ import { startGateway, type GatewayHandle } from '../../src/relay/gateway/server
 import { SessionKey } from '../../src/relay/gateway/session-token.js';
 import { relayFixture, seededRandom, type RelayFixture } from './fixtures.js';
 import { startBackend, type Backend } from './http.js';
+import { pacerTime, steppedClock } from './stepped-clock.js';
 
 /**
  * Many downloads in one class (free, ceil 400 kB/s on an 8 Mbit/s link) at once: each reads
  * ahead 128 KiB, but only a few pieces per flow wait at the pacer, so flows take turns in small
- * quanta — every flow gets bytes soon, none waits behind the others' whole read-ahead.
+ * quanta — every flow gets bytes soon, none waits behind the others' whole read-ahead. Times are
+ * the pacer's (a stepped clock, see steppedClock), so a loaded machine does not shorten them.
  */
 const FLOWS = 40;
 const rand = seededRandom('many-flows');
+const { clock, stop: stopClock } = steppedClock();
 let relay: RelayFixture;
 let backend: Backend;
 let gw: GatewayHandle;
@@ -25,11 +28,12 @@ beforeAll(async () => {
   gw = await startGateway({
     host: '127.0.0.1', port: 0, backend: `http://127.0.0.1:${backend.port}`,
     classes: gatewayClasses(fig1Tree(8), 'free', FIG1_PAID), redeemer: new Redeemer(relay.keyring, relay.ledger([])),
-    sessionKey: new SessionKey(rand(32)), sessionSeconds: 60, issuers: () => [], random: rand, requestsPerSecond: 1e4,
+    sessionKey: new SessionKey(rand(32)), sessionSeconds: 60, issuers: () => [], random: rand, requestsPerSecond: 1e4, clock,
   });
 });
 
 afterAll(async () => {
+  stopClock();
   await gw.close();
   await backend.close();
   relay.close();
@@ -52,7 +56,7 @@ describe('many concurrent flows in one class', () => {
     }
     // One round of 40 flows x 3 pieces x 4 KiB at 400 kB/s takes ~1.2 s; with each flow's whole
     // 128 KiB read-ahead queued in order, the last flow would wait ~13 s for its first byte.
-    await new Promise((r) => setTimeout(r, 3000));
+    await pacerTime(clock, 3000);
     const queued = gw.pacer.stats().get('free')!.queued;
     for (const r of reqs) r.destroy();
     expect(broken).toEqual([]);

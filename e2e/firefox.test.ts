@@ -1,6 +1,7 @@
 // The thin slice in Firefox ESR with Tor Browser's prefs: the relay's descriptor page -> the add-on's
 // "add this relay" (content script) -> event page -> WebAssembly kernel in a Worker -> share -> the
-// real daemon counts it. BiDi cannot open moz-extension:// pages, so the test works as a user would.
+// real daemon counts it. The relay is added as a user would, from its descriptor page; the add-on's
+// own pages are opened only to read its storage.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,12 +61,45 @@ describe('add-on in Firefox ESR (Tor Browser prefs)', () => {
     expect(stats.tickets.issued).toBeGreaterThanOrEqual(1);
   });
 
-  it('keeps its relay across a browser restart with the same profile and mines on', async () => {
+  /** The add-on's wallet, read from storage.local in its options page. */
+  async function walletTickets(): Promise<string[]> {
+    const page = await browser.addonPage('options.html');
+    try {
+      return await page.evaluate(async () => {
+        const api = (globalThis as unknown as { browser: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).browser;
+        const w = (await api.storage.local.get('wallet'))['wallet'] as { tickets?: { text: string }[] } | undefined;
+        return (w?.tickets ?? []).map((t) => t.text);
+      });
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('keeps its relay and its tickets across a browser restart with the same profile and mines on', async () => {
+    const tickets = await waitFor('a ticket in the wallet', () => walletTickets(), (t) => t.length >= 1, 30_000);
     await browser.close(true);
     const before = await relay.accepted();
     browser = await launchFirefox(profile);
     // Nothing is clicked this time: the relay comes from storage.local, which survived the restart.
     const after = await waitFor('a share after the restart', () => relay.accepted(), (n) => n > before, 60_000);
     expect(after).toBeGreaterThan(before);
+    // Every ticket stored before the restart is still there (more may have been earned since).
+    expect(await walletTickets()).toEqual(expect.arrayContaining(tickets));
+  });
+
+  it('adding the relay in the options page asks for its host, so its sessions get circuits of their own', async () => {
+    const options = await browser.addonPage('options.html');
+    try {
+      // Added from its descriptor page (a content script cannot ask): not isolated yet.
+      await options.waitForSelector('.relay-isolation[data-isolation]', { timeout: 15_000 });
+      expect(await options.$eval('.relay-isolation', (e) => (e as HTMLElement).dataset.isolation)).toBe('off');
+      await options.type('#relay-input', relay.descriptorUrl);
+      await options.click('#add-relay-button');
+      await options.waitForSelector('.relay-isolation[data-isolation="on"]', { timeout: 15_000 });
+      expect(await options.$eval('#relay-error', (e) => e.textContent)).toBe('');
+      expect(await options.$$eval('#relays li', (els) => els.length)).toBe(1);
+    } finally {
+      await options.close();
+    }
   });
 });

@@ -24,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../../src/core/pow/registry.js';
 import { decodeDescriptor, verifyDescriptor, type Descriptor } from '../../src/core/protocol/descriptor.js';
 import { decodeSessionOpenResult } from '../../src/core/protocol/workpass.js';
@@ -77,9 +77,15 @@ beforeAll(async () => {
   keyring = keyringOf(descriptor);
 }, 150_000);
 
+// Each case starts with no connection to the daemon, so its connection counts are its own.
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  if (daemon !== undefined) await daemonConnections(0);
+});
+
 afterAll(async () => {
   if (torStopped) process.kill(torPid, 'SIGCONT');
-  for (const c of clients) c.close();
+  for (const c of clients.splice(0)) c.close();
   await daemon?.close();
   watcher?.close();
   await net?.stop();

@@ -7,8 +7,9 @@ import { FIREFOX_BIN, firefoxExtensionDir, requireBuilt } from './paths.js';
 
 /**
  * Tor Browser's preferences that matter to the add-on (DESIGN.md, checked on firefox-esr 153):
- * resistFingerprinting, and the Safer security level's JIT switches. WebAssembly stays on: at Safer,
- * an extension page and its Worker still instantiate WebAssembly.
+ * resistFingerprinting, and the Safer security level's switches, `javascript.options.wasm` off
+ * included. The add-on's event page and its Workers still instantiate WebAssembly under them (every
+ * Firefox e2e test mines with these prefs).
  */
 export const TOR_BROWSER_PREFS: Record<string, unknown> = {
   'privacy.resistFingerprinting': true,
@@ -16,7 +17,7 @@ export const TOR_BROWSER_PREFS: Record<string, unknown> = {
   'javascript.options.baselinejit': false,
   'javascript.options.native_regexp': false,
   'javascript.options.asmjs': false,
-  'javascript.options.wasm': true,
+  'javascript.options.wasm': false,
 };
 
 /** manifest.json browser_specific_settings.gecko.id */

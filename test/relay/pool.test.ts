@@ -17,6 +17,8 @@ class FakePool {
   readonly sockets = new Set<Socket>();
   readonly submits: Array<{ ok: boolean; params: string[] }> = [];
   subscribes = 0;
+  /** While set, every connection is closed at once: the pool stays down for as long as a test needs. */
+  refusing = false;
   extranonce1 = 'f00dbabe';
   readonly extranonce2Size = 8;
   readonly difficulty = 0.000004;
@@ -51,6 +53,10 @@ class FakePool {
   }
 
   private serve(s: Socket): void {
+    if (this.refusing) {
+      s.destroy();
+      return;
+    }
     this.sockets.add(s);
     s.on('close', () => this.sockets.delete(s));
     s.on('error', () => undefined);
@@ -155,12 +161,14 @@ describe('upstream pool job source', () => {
     await c.authorize(open.token);
     await c.latestJob();
     pool.extranonce1 = 'cafe0001';
+    pool.refusing = true;
     pool.dropAll();
     await waitUntil(() => t!.relay.stats().upstream.state !== 'ready');
     // While the pool is down there is no work: a new subscribe is told to retry later (36).
     const d = await MinerClient.connect(t.relay.ws.url);
     clients.push(d);
     await expect(d.subscribe()).rejects.toSatisfy((e) => e instanceof RemoteError && e.code === 36);
+    pool.refusing = false;
     await waitUntil(() => pool!.subscribes >= 2 && t!.relay.stats().upstream.state === 'ready', 15_000);
     await c.whenClosed();
     expect(c.notices.some((n) => n.method === 'client.reconnect')).toBe(true);

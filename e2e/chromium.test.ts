@@ -1,7 +1,7 @@
 // The thin slice in Chromium: options page -> relay descriptor -> service worker -> offscreen document
 // -> WebAssembly kernel in a Worker -> share -> the real daemon counts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addonStorage, launchChromium, type ChromiumWithAddon } from './lib/chromium.js';
+import { addonStorage, launchChromium, stopServiceWorker, type ChromiumWithAddon } from './lib/chromium.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
 
 describe('add-on in Chromium', () => {
@@ -95,18 +95,20 @@ describe('add-on in Chromium', () => {
       (globalThis as unknown as { lifeMark: number }).lifeMark = 1;
     });
     const countedBefore = (await read(browser.background)).accepted;
-    const page = await browser.context.newPage();
-    const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    const acceptedAtStop = await relay.accepted();
-    await waitFor('shares after the restart', () => relay.accepted(), (n) => n >= acceptedAtStop + 3);
-    const sw = browser.context.serviceWorkers()[0]!;
+    // The offscreen document's next report restarts it (e2e/chromium-wake.test.ts: a stop before
+    // anything reports, which only the wake-up alarm undoes).
+    const stopped = await stopServiceWorker(browser);
+    try {
+      const acceptedAtStop = await relay.accepted();
+      await stopped.running(30_000);
+      await waitFor('shares after the restart', () => relay.accepted(), (n) => n >= acceptedAtStop + 3);
+    } finally {
+      await stopped.close();
+    }
     // A new life of the background (the mark is gone), same counters (they live in storage.session).
-    expect(await sw.evaluate(() => (globalThis as unknown as { lifeMark?: number }).lifeMark)).toBeUndefined();
-    const after = await read(sw);
+    expect(await browser.background.evaluate(() => (globalThis as unknown as { lifeMark?: number }).lifeMark)).toBeUndefined();
+    const after = await read(browser.background);
     expect(after.state).toBe('mining');
     expect(after.accepted).toBeGreaterThan(countedBefore);
-    await page.close();
   });
 });

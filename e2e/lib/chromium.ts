@@ -100,3 +100,69 @@ export async function grantSiteAccess(b: ChromiumWithAddon, pattern: string): Pr
     await page.close();
   }
 }
+
+/** The add-on's service worker as Chromium's DevTools protocol reports it, after a stop. */
+export interface StoppedServiceWorker {
+  /** When Chromium stopped it (Date.now()). */
+  readonly stoppedAt: number;
+  /** Resolves with the time (Date.now()) it next runs: something woke it. */
+  running(timeoutMs: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Stops the add-on's service worker as Chromium does when it finds it idle (CDP
+ * ServiceWorker.stopAllWorkers) and resolves once Chromium reports it stopped; then watches for
+ * its next start. (Playwright keeps one Worker handle across the restart; it evaluates in the new life.)
+ */
+export async function stopServiceWorker(b: ChromiumWithAddon, timeoutMs = 10_000): Promise<StoppedServiceWorker> {
+  type Version = { scriptURL: string; runningStatus: string };
+  const script = `chrome-extension://${b.extensionId}/`;
+  // Every status change Chromium reports, in order, with when it came.
+  const seen: { status: string; at: number }[] = [];
+  const listeners = new Set<() => void>();
+  /** The first change to `status` at index `from` or later. */
+  const reach = (status: string, from: number, ms: number) => new Promise<{ at: number; index: number }>((resolve, reject) => {
+    const check = () => {
+      const index = seen.findIndex((x, i) => i >= from && x.status === status);
+      if (index < 0) return;
+      done();
+      resolve({ at: seen[index]!.at, index });
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`the service worker was not ${status} within ${ms} ms (last: ${seen.at(-1)?.status ?? 'none'})`));
+    }, ms);
+    const done = () => {
+      clearTimeout(timer);
+      listeners.delete(check);
+    };
+    listeners.add(check);
+    check();
+  });
+  const page = await b.context.newPage();
+  try {
+    const cdp = await b.context.newCDPSession(page);
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }: { versions: Version[] }) => {
+      const ours = versions.find((v) => v.scriptURL.startsWith(script));
+      if (ours === undefined || ours.runningStatus === seen.at(-1)?.status) return;
+      seen.push({ status: ours.runningStatus, at: Date.now() });
+      for (const f of [...listeners]) f();
+    });
+    await cdp.send('ServiceWorker.enable');
+    const from = seen.length;
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    const stopped = await reach('stopped', from, timeoutMs);
+    return {
+      stoppedAt: stopped.at,
+      running: async (ms) => (await reach('running', stopped.index + 1, ms)).at,
+      async close() {
+        await cdp.detach().catch(() => undefined);
+        await page.close();
+      },
+    };
+  } catch (e) {
+    await page.close();
+    throw e;
+  }
+}

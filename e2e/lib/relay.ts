@@ -24,15 +24,16 @@ export interface TestRelay {
  * low starting difficulty (a share every second or so for a browser kernel at the default budget).
  * `price` is the credit per ticket in difficulty units (the default makes tickets unaffordable).
  * With `backend`, the daemon also runs its ticket gateway (on an ephemeral loopback port) in front
- * of that web server.
+ * of that web server. `flags` are further daemon flags (e.g. `public-ws`).
  */
-export async function startTestRelay(difficulty = 0.0002, price = 1000, backend?: string): Promise<TestRelay> {
+export async function startTestRelay(difficulty = 0.0002, price = 1000, backend?: string, flags: readonly [string, string][] = []): Promise<TestRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'workpass-e2e-relay-'));
   const config = resolveConfig({
     flags: new Map([
       ['ws', '127.0.0.1:0'], ['stratum', '127.0.0.1:0'], ['http', '127.0.0.1:0'],
       ['data-dir', dataDir], ['difficulty', String(difficulty)], ['price', String(price)],
       ...(backend !== undefined ? [['gateway', '127.0.0.1:0'], ['backend', backend]] as [string, string][] : []),
+      ...flags,
     ]),
   });
   const handle = await startRelay({ ...config, logLevel: 'silent' });

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isAlgorithmName, type AlgorithmName } from '../core/pow/registry.js';
 import { InputError } from '../core/util/errors.js';
+import { bytesToHex } from '../core/util/bytes.js';
+import { addressToScript } from '../core/address/script.js';
+import { CHAINS, isNetwork, NETWORK_NAMES, type Chain, type Network } from '../core/address/networks.js';
 import { buildTicketServices, ticketServiceSettings, type ExchangeSettings, type GatewaySettings } from './gateway/settings.js';
 import { buildDashboard, dashboardSettings, type DashboardSettings } from './dashboard/settings.js';
 
@@ -63,7 +66,16 @@ export interface RelayConfig {
   readonly maxOpenSigning: number;
   readonly signingSeconds: number;
   readonly pool: PoolConfig | null;
-  readonly solo: { readonly payoutScript: string; readonly nbits: number; readonly rollSeconds: number };
+  readonly solo: {
+    /** The scriptPubKey the solo coinbase pays (hex): solo.payoutScript, or solo.payoutAddress's script. */
+    readonly payoutScript: string;
+    /** The address it was made from, or null when solo.payoutScript (or the default) is used. */
+    readonly payoutAddress: string | null;
+    /** The network solo.payoutAddress must be for. */
+    readonly network: Network;
+    readonly nbits: number;
+    readonly rollSeconds: number;
+  };
   readonly limits: {
     readonly maxConnections: number;
     readonly maxLineBytes: number;
@@ -118,7 +130,7 @@ export const DEFAULTS: RelayConfig = {
   signingSeconds: 30,
   pool: null,
   // OP_RETURN "workpass": the solo chain is the relay's own; an operator sets a real payout script.
-  solo: { payoutScript: '6a08776f726b70617373', nbits: 0x1d00ffff, rollSeconds: 30 },
+  solo: { payoutScript: '6a08776f726b70617373', payoutAddress: null, network: 'main', nbits: 0x1d00ffff, rollSeconds: 30 },
   limits: {
     maxConnections: 20_000,
     maxLineBytes: 4096,
@@ -215,6 +227,33 @@ const parseHex: Parse = (raw, where) => {
   return raw;
 };
 
+const parseNetwork: Parse = (raw, where) => {
+  if (!isNetwork(raw)) fail(where, `expected one of ${NETWORK_NAMES.join(', ')}`);
+  return raw;
+};
+
+/** The chain whose addresses pay for each algorithm's blocks. */
+const ALGORITHM_CHAIN: Readonly<Record<AlgorithmName, Chain>> = { sha256d: 'bitcoin', scrypt: 'litecoin', x11: 'dash' };
+
+/**
+ * solo.payoutScript, or the script of solo.payoutAddress on the chain of the listeners' algorithm
+ * (sha256d Bitcoin, scrypt Litecoin, x11 Dash) and solo.network; never both.
+ */
+function soloPayoutScript(values: Map<string, unknown>, listeners: ReadonlyArray<readonly [string, AlgorithmName]>, network: Network): string {
+  const address = values.get('solo.payoutAddress') as string | undefined;
+  if (address === undefined) return (values.get('solo.payoutScript') as string | undefined) ?? DEFAULTS.solo.payoutScript;
+  if (values.has('solo.payoutScript')) fail('solo.payoutAddress', 'solo.payoutScript is set too: give one of the two');
+  const chains = [...new Set(listeners.map(([, algo]) => ALGORITHM_CHAIN[algo]))];
+  const mines = listeners.map(([name, algo]) => `${name} ${algo} = ${CHAINS[ALGORITHM_CHAIN[algo]].title}`).join(', ');
+  if (chains.length > 1) fail('solo.payoutAddress', `one address cannot pay listeners on different chains (${mines}); use solo.payoutScript, or one algorithm`);
+  try {
+    return bytesToHex(addressToScript(address, chains[0]!, network, 'solo.payoutAddress'));
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    fail('solo.payoutAddress', `${err.message.slice(err.argument.length + 2)} (listeners: ${mines}; solo.network ${network})`);
+  }
+}
+
 const parseNbits: Parse = (raw, where) => {
   if (typeof raw !== 'string' || !/^[0-9a-f]{8}$/.test(raw)) fail(where, "expected nBits as 8 hex digits, e.g. '1d00ffff'");
   return parseInt(raw, 16);
@@ -273,6 +312,8 @@ const SETTINGS: ReadonlyArray<{ path: string; flag?: string; parse: Parse }> = [
   { path: 'pool.user', flag: 'pool-user', parse: str(128) },
   { path: 'pool.pass', flag: 'pool-pass', parse: (raw, where) => (typeof raw === 'string' && raw.length <= 128 ? raw : fail(where, 'expected a string')) },
   { path: 'solo.payoutScript', flag: 'payout-script', parse: parseHex },
+  { path: 'solo.payoutAddress', flag: 'payout-address', parse: str(90) },
+  { path: 'solo.network', parse: parseNetwork },
   { path: 'solo.nbits', parse: parseNbits },
   { path: 'solo.rollSeconds', parse: num(1, 3600, true) },
   { path: 'limits.maxConnections', flag: 'max-connections', parse: num(1, 1_000_000, true) },
@@ -359,6 +400,9 @@ function build(values: Map<string, unknown>): RelayConfig {
   if (poolUrl === null && (values.has('pool.user') || values.has('pool.pass'))) fail('pool.url', 'pool user/pass given but the pool URL is missing (--pool stratum+tcp://HOST:PORT)');
   const algo = get('algo', d.algo);
   const difficulty = get('difficulty', d.difficulty);
+  const soloNetwork = get('solo.network', d.solo.network);
+  const soloListeners: Array<readonly [string, AlgorithmName]> = [['ws', algo], ['stratum', get('stratumAlgo', algo)]];
+  if (get('cells', d.cells) !== null) soloListeners.push(['cells', get('cellsAlgo', algo)]);
   const cfg: RelayConfig = {
     name: get('name', d.name),
     fingerprint: get('fingerprint', d.fingerprint),
@@ -390,7 +434,9 @@ function build(values: Map<string, unknown>): RelayConfig {
     signingSeconds: get('signingSeconds', d.signingSeconds),
     pool: poolUrl === null ? null : { ...poolUrl, user: get('pool.user', ''), pass: get('pool.pass', '') },
     solo: {
-      payoutScript: get('solo.payoutScript', d.solo.payoutScript),
+      payoutScript: soloPayoutScript(values, soloListeners, soloNetwork),
+      payoutAddress: get('solo.payoutAddress', d.solo.payoutAddress),
+      network: soloNetwork,
       nbits: get('solo.nbits', d.solo.nbits),
       rollSeconds: get('solo.rollSeconds', d.solo.rollSeconds),
     },

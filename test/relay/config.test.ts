@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, resolveConfig } from '../../src/relay/config.js';
 import { InputError } from '../../src/core/util/errors.js';
+import { SoloSource } from '../../src/relay/jobs/solo.js';
 
 const file = (o: unknown) => ({ path: 'relay.json', text: JSON.stringify(o) });
 
@@ -70,6 +71,53 @@ describe('relay config', () => {
   });
 });
 
+describe('solo payout address (solo.payoutAddress, --payout-address)', () => {
+  // Published vectors (test/vectors/address-chains.json): Bitcoin Core, Litecoin Core, Trust Wallet Core.
+  const btc = ['bc1qvyq0cc6rahyvsazfdje0twl7ez82ndmuac2lhv', '00146100fc6343edc8c874496cb2f5bbfec88ea9b77c'] as const;
+  const btcTest = ['mzK2FFDEhxqHcmrJw1ysqFkVyhUULo45hZ', '76a914ce28b26c57472737f5c3561a1761185bd8589a4388ac'] as const;
+  const ltc = ['LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeA', '76a914558dbca7118cd5894502767c7b2ffc21a22f54db88ac'] as const;
+  const dash = ['7eprxeVjKfVgS8p2RNsZ89K72YV61xg4gq', 'a9148835ae54f297ad069552a1401e535dfe5f396f6187'] as const;
+  const flags = (...kv: Array<[string, string]>) => ({ flags: new Map(kv) });
+
+  it('turns the address of the listeners\' chain into the coinbase script', () => {
+    const c = resolveConfig(flags(['payout-address', btc[0]]));
+    expect(c.solo).toMatchObject({ payoutScript: btc[1], payoutAddress: btc[0], network: 'main' });
+    expect(resolveConfig(flags(['algo', 'scrypt'], ['payout-address', ltc[0]])).solo.payoutScript).toBe(ltc[1]);
+    expect(resolveConfig({ env: { WORKPASS_ALGO: 'x11', WORKPASS_SOLO_PAYOUT_ADDRESS: dash[0] } }).solo.payoutScript).toBe(dash[1]);
+    const t = resolveConfig({ file: file({ solo: { payoutAddress: btcTest[0], network: 'regtest' } }) });
+    expect([t.solo.payoutScript, t.solo.network]).toEqual([btcTest[1], 'regtest']);
+    expect(resolveConfig({}).solo).toMatchObject({ payoutScript: DEFAULTS.solo.payoutScript, payoutAddress: null });
+  });
+
+  it('pays that script in the solo coinbase', async () => {
+    const c = resolveConfig(flags(['algo', 'scrypt'], ['payout-address', ltc[0]]));
+    const source = new SoloSource({ ...c.solo, subsidy: 1n, tag: '/t/', loadTip: () => undefined, saveTip: () => undefined });
+    await source.start();
+    const coinb2 = source.current()!.coinb2;
+    await source.close();
+    // ... value (8 bytes) ‖ script length ‖ script ‖ lock time
+    expect(coinb2.endsWith((ltc[1].length / 2).toString(16) + ltc[1] + '00000000')).toBe(true);
+    expect(() => new SoloSource({ ...c.solo, payoutScript: '', subsidy: 1n, tag: '', loadTip: () => undefined, saveTip: () => undefined })).toThrow(/payoutScript: expected 1\.\.10000 bytes/);
+  });
+
+  const bad: Array<[string, Parameters<typeof resolveConfig>[0], RegExp]> = [
+    ['another chain\'s address', flags(['payout-address', ltc[0]]), /^solo\.payoutAddress: version byte 0x30 makes this a Litecoin main P2PKH address, not a Bitcoin one \(listeners: ws sha256d = Bitcoin, stratum sha256d = Bitcoin; solo.network main\)$/],
+    ['a segwit address on Dash', flags(['algo', 'x11'], ['payout-address', btc[0]]), /solo\.payoutAddress: a Bitcoin main segwit address .*not a Dash one/],
+    ['another network\'s address', flags(['payout-address', btcTest[0]]), /solo\.payoutAddress: a Bitcoin test\/regtest address, not Bitcoin main/],
+    ['a mainnet address on testnet', { env: { WORKPASS_SOLO_NETWORK: 'test', WORKPASS_SOLO_PAYOUT_ADDRESS: btc[0] } }, /solo\.payoutAddress: a Bitcoin main address, not Bitcoin test/],
+    ['a typo', flags(['payout-address', btc[0].slice(0, -1) + 'w']), /solo\.payoutAddress: checksum mismatch/],
+    ['both script and address', { file: file({ solo: { payoutScript: '51' } }), flags: new Map([['payout-address', btc[0]]]) }, /solo\.payoutAddress: solo\.payoutScript is set too/],
+    ['listeners on two chains', flags(['stratum-algo', 'scrypt'], ['payout-address', btc[0]]), /solo\.payoutAddress: one address cannot pay listeners on different chains \(ws sha256d = Bitcoin, stratum scrypt = Litecoin\)/],
+    ['the cells listener on another chain', flags(['cells', '127.0.0.1:0'], ['cells-algo', 'x11'], ['payout-address', btc[0]]), /cells x11 = Dash/],
+    ['an unknown network', { env: { WORKPASS_SOLO_NETWORK: 'signet' } }, /WORKPASS_SOLO_NETWORK: expected one of main, test, regtest/],
+    ['an over-long address', flags(['payout-address', 'b'.repeat(91)]), /--payout-address: expected a non-empty string of at most 90/],
+  ];
+  it.each(bad)('refuses %s, naming the key', (_name, inputs, message) => {
+    expect(() => resolveConfig(inputs)).toThrow(InputError);
+    expect(() => resolveConfig(inputs)).toThrow(message);
+  });
+});
+
 describe('workpass relay CLI', () => {
   const runner = fileURLToPath(new URL('./fixtures/run-relay.ts', import.meta.url));
   const run = (args: string[], env: Record<string, string> = {}) =>
@@ -85,6 +133,9 @@ describe('workpass relay CLI', () => {
     expect(run(['--config', '/nonexistent/relay.json']).status).toBe(2);
     expect(run(['--pool-user', 'u']).stderr).toMatch(/pool URL is missing/);
     expect(run(['--bogus']).status).toBe(2);
+    const a = run(['--payout-address', 'LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeA']);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/solo\.payoutAddress: .*Litecoin main P2PKH address, not a Bitcoin one/);
   });
 
   it('prints its help', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { bytesToHex, hexToBytes, reverseBytes } from '../../core/util/bytes.js';
+import { InputError } from '../../core/util/errors.js';
 import { hashMeetsTarget, targetFromNbits } from '../../core/pow/target.js';
 import type { CheckedShare, ExtranonceLayout, Job, JobSource, JobSourceStats } from './source.js';
 
@@ -10,7 +11,7 @@ import type { CheckedShare, ExtranonceLayout, Job, JobSource, JobSourceStats } f
  * meets nBits solves a block: the tip moves to that block and every client gets a clean job.
  */
 export interface SoloOptions {
-  /** scriptPubKey the coinbase pays, hex. */
+  /** scriptPubKey the coinbase pays, hex (config.ts makes it from solo.payoutScript or solo.payoutAddress). */
   readonly payoutScript: string;
   readonly nbits: number;
   readonly rollSeconds: number;
@@ -70,7 +71,9 @@ export class SoloSource implements JobSource {
   constructor(private readonly opts: SoloOptions) {
     this.now = opts.now ?? Date.now;
     this.target = targetFromNbits(opts.nbits);
-    hexToBytes('payoutScript', opts.payoutScript);
+    const script = hexToBytes('payoutScript', opts.payoutScript);
+    // An empty script would let anyone take the coinbase; above MAX_SCRIPT_SIZE (10,000 bytes) none can.
+    if (script.length === 0 || script.length > 10_000) throw new InputError('payoutScript', `expected 1..10000 bytes, got ${script.length}`);
     this.tip = opts.loadTip() ?? { prevhash: toStratumPrevhash(randomBytes(32)), height: 1 };
   }
 

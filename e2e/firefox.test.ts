@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchFirefox, type FirefoxWithAddon } from './lib/firefox.js';
+import { addonStorageLocal, launchFirefox, type FirefoxWithAddon } from './lib/firefox.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
 import { serveTamperedDescriptor } from './lib/tampered-descriptor.js';
 
@@ -63,16 +63,8 @@ describe('add-on in Firefox ESR (Tor Browser prefs)', () => {
 
   /** The add-on's wallet, read from storage.local in its options page. */
   async function walletTickets(): Promise<string[]> {
-    const page = await browser.addonPage('options.html');
-    try {
-      return await page.evaluate(async () => {
-        const api = (globalThis as unknown as { browser: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).browser;
-        const w = (await api.storage.local.get('wallet'))['wallet'] as { tickets?: { text: string }[] } | undefined;
-        return (w?.tickets ?? []).map((t) => t.text);
-      });
-    } finally {
-      await page.close();
-    }
+    const w = (await addonStorageLocal(browser))['wallet'] as { tickets?: { text: string }[] } | undefined;
+    return (w?.tickets ?? []).map((t) => t.text);
   }
 
   it('keeps its relay and its tickets across a browser restart with the same profile and mines on', async () => {

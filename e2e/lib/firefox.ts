@@ -128,3 +128,16 @@ export async function launchFirefox(userDataDir?: string, extraPrefs: Record<str
     throw e;
   }
 }
+
+/** The add-on's storage.local, read in one of its own pages (as the add-on itself sees it). */
+export async function addonStorageLocal(ff: FirefoxWithAddon): Promise<Record<string, unknown>> {
+  const page = await ff.addonPage('options.html');
+  try {
+    return await page.evaluate(async () => {
+      const api = (globalThis as unknown as { browser: { storage: { local: { get(): Promise<Record<string, unknown>> } } } }).browser;
+      return api.storage.local.get();
+    });
+  } finally {
+    await page.close();
+  }
+}

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { SigningKey, utcDay } from '../../src/core/tickets/index.js';
 import { parseChallenges } from '../../src/relay/gateway/auth-scheme.js';
 import { mintTicket, seededRandom } from '../gateway/fixtures.js';
 import { get, startBackend, type Backend } from '../gateway/http.js';
+import { exited } from '../relay/helpers.js';
 
 /**
  * Protocol 2 with two real daemon processes (`workpass relay`, spawned from source) on loopback:
@@ -40,12 +41,35 @@ let r1: Node;
 let r2: Node;
 let r1Ticket: SigningKey;
 
+/**
+ * A port for a daemon that is stopped and started again on it (partners pin each other's URLs).
+ * Below the kernel's ephemeral range where there is one: no other test's listen(0) and no outgoing
+ * connection's source port can take it while the daemon is down.
+ */
 async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
+  const low = ephemeralLow();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low === undefined ? 0 : 10_000 + Math.floor(Math.random() * (low - 10_000));
+    const s = createNetServer();
+    const bound = await new Promise<boolean>((r) => {
+      s.once('error', () => r(false));
+      s.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (!bound) continue;
+    const got = (s.address() as AddressInfo).port;
+    await new Promise((r) => s.close(r));
+    return got;
+  }
+  throw new Error('no free port');
+}
+
+function ephemeralLow(): number | undefined {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isSafeInteger(low) && low > 11_000 ? low : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function start(node: Node): Promise<Daemon> {
@@ -74,10 +98,9 @@ function start(node: Node): Promise<Daemon> {
 async function stop(node: Node): Promise<void> {
   const child = node.daemon!.child;
   node.daemon = undefined;
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
+  const done = exited(child);
   child.kill('SIGTERM');
-  await exited;
+  await done;
 }
 
 /** Reads a daemon's store with a second, read-only connection (WAL lets it run beside the daemon). */
@@ -129,6 +152,8 @@ beforeAll(async () => {
   write(r1, { publicKey: k2, url: `http://127.0.0.1:${r2.exchangePort}`, ticketKeys: [], trustLimit: 100, paymentEvery: 10 });
   write(r2, { publicKey: k1, url: `http://127.0.0.1:${r1.exchangePort}`, ticketKeys: [ticketKey], trustLimit: 4, paymentEvery: 2 });
   await Promise.all([start(r1), start(r2)]);
+  // R2 takes R1's tickets only for the days R1's signed descriptor lists (fetched at sync, kept in the store).
+  await until("R2 to hold R1's descriptor", () => query<{ n: number }>(r2, 'SELECT COUNT(*) AS n FROM meta WHERE name = ?', `exchange.descriptor.${k1}`).n === 1);
 }, 60_000);
 
 afterAll(async () => {

@@ -23,6 +23,8 @@ export interface DashboardInput {
   readonly gateway: GatewayHandle | null;
   /** The gateway's settings, for its class tree (the pacer's, in bytes per second). */
   readonly gatewaySettings: GatewaySettings | null;
+  /** How long our tickets stay spendable after their day (the config's ticketHours, in ms). */
+  readonly graceMs: number;
   stats(): RelayStats;
   readonly log: Logger;
   readonly now: () => number;
@@ -40,7 +42,7 @@ export async function startDashboard(input: DashboardInput): Promise<DashboardHa
   const { ledger, gateway, gatewaySettings: g } = input;
   const htbTree = g === null ? null : gatewayClasses(g.tree, g.freeClass, g.paidClasses).tree;
   const htb = (): HtbView | null => (gateway === null || htbTree === null ? null : { tree: htbTree, stats: () => gateway.pacer.stats() });
-  const ticketDays = new TicketDays(input.store, (issuer) => ledger.partnerOfIssuer(issuer) === undefined);
+  const ticketDays = new TicketDays(input.store, (issuer) => ledger.partnerOfIssuer(issuer) === undefined, input.graceMs);
   const sampler = new Sampler({ stats: input.stats, htb, ticketDays }, input.now, (err) => input.log.error({ err: String(err) }, 'dashboard sample failed'), input.sampleMs);
   const partners = (): PartnerView[] =>
     ledger.partners.map((p) => ({ publicKey: p.publicKey, url: p.url, ...ledger.trust(p.publicKey) }));

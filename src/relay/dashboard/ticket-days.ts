@@ -1,4 +1,5 @@
-import { DAY_MS, DEFAULT_GRACE_MS, addDays, ticketExpiresAt, utcDay } from '../../core/tickets/index.js';
+import { DAY_MS, addDays, ticketExpiresAt, utcDay } from '../../core/tickets/index.js';
+import { InputError } from '../../core/util/errors.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -6,7 +7,7 @@ import type { Store } from '../store/store.js';
  *   issued   tickets this relay signed for day d (table `issued`, kept for good)
  *   spent    tickets redeemed at this relay's gateway on day d, any issuer (exchange_log.spent_at)
  *   expired  tickets of day d signed here that nobody spent, here or at a partner, before they
- *            expired (end of d + the gateway's 48 h grace); null while day d's tickets are still valid
+ *            expired (end of d + graceMs, the config's ticketHours); null while day d's tickets are still valid
  * The spend rows are pruned once their ticket expires, so the daily tallies are kept in the store's
  * meta table (one JSON value, last 60 days) and only ever raised: they survive pruning and restarts.
  */
@@ -30,13 +31,17 @@ const KEEP_DAYS = 60;
 export class TicketDays {
   readonly #store: Store;
   readonly #isOwn: (issuer: string) => boolean;
+  readonly #graceMs: number;
   readonly #tallies: Map<string, Tally>;
   #saved = '';
   readonly #st;
 
-  constructor(store: Store, isOwnIssuer: (issuer: string) => boolean) {
+  /** `graceMs`: how long our tickets stay spendable after their day (the config's ticketHours). */
+  constructor(store: Store, isOwnIssuer: (issuer: string) => boolean, graceMs: number) {
+    if (!Number.isSafeInteger(graceMs) || graceMs < 0) throw new InputError('graceMs', 'expected a non-negative integer');
     this.#store = store;
     this.#isOwn = isOwnIssuer;
+    this.#graceMs = graceMs;
     this.#tallies = loadTallies(store.meta(META_KEY));
     const db = store.db;
     this.#st = {
@@ -59,7 +64,7 @@ export class TicketDays {
     for (const r of this.#st.spendsByExpiry.all() as Array<{ e: number; issuer: string; n: number }>) {
       if (!this.#isOwn(r.issuer)) continue;
       // The gateway stores ceil(expiresAt / 1000) with expiresAt = end of the ticket's day + grace.
-      const day = utcDay(r.e * 1000 - DAY_MS - DEFAULT_GRACE_MS);
+      const day = utcDay(r.e * 1000 - DAY_MS - this.#graceMs);
       own.set(day, (own.get(day) ?? 0) + r.n);
     }
     for (const [day, n] of own) this.#tally(day).spentOwn = Math.max(this.#tally(day).spentOwn, n);
@@ -72,7 +77,7 @@ export class TicketDays {
       const day = addDays(today, -i);
       const n = issued.get(day) ?? 0;
       const t = this.#tallies.get(day);
-      const over = now >= ticketExpiresAt(day, DEFAULT_GRACE_MS);
+      const over = now >= ticketExpiresAt(day, this.#graceMs);
       out.push({ day, issued: n, spent: t?.spent ?? 0, expired: over ? Math.max(0, n - (t?.spentOwn ?? 0)) : null });
     }
     return out;

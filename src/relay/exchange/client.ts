@@ -1,6 +1,7 @@
 import { HEADER_FROM, HEADER_SEQ, HEADER_SIGNATURE, HEADER_TIME, verifyResponse, type ExchangeKey } from './envelope.js';
 import type { PartnerConfig } from './config.js';
 import type { Ledger } from './ledger.js';
+import type { PartnerKeys } from './partner-keys.js';
 import { decodeResponse, encodeRequest, type ExchangeRequest, type ExchangeResponse } from './messages.js';
 import { EXCHANGE_PATH } from './service.js';
 
@@ -9,6 +10,8 @@ import { EXCHANGE_PATH } from './service.js';
  * relay that was offline resumes where it stopped), then delivers queued PAYMENT_REQUESTs and
  * payment notices. Every step is idempotent, so a lost response just means it is repeated.
  * Requests to one partner are sent one at a time (their sequence numbers must arrive in order).
+ * With `partnerKeys`, each round ends by fetching the partner's signed descriptor, which bounds
+ * its pinned ticket keys to the days it lists (./partner-keys.ts); the log pull never waits on it.
  */
 export class ExchangeError extends Error {
   override readonly name = 'ExchangeError';
@@ -20,6 +23,8 @@ export interface SyncResult {
   readonly conflicts: number;
   readonly requestsDelivered: number;
   readonly paymentsDelivered: number;
+  /** Whether a newer signed descriptor of the partner was taken this round. */
+  readonly descriptor: boolean;
 }
 
 const PAGE = 500;
@@ -33,12 +38,14 @@ export class ExchangeClient {
   readonly #now: () => number;
   readonly #nowMs: () => number;
   readonly #busy = new Map<string, Promise<SyncResult>>();
+  readonly #partnerKeys: PartnerKeys | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   /** `nowMs`: the clock in milliseconds; `now` (unix seconds) defaults to it. */
-  constructor(key: ExchangeKey, ledger: Ledger, nowMs: () => number = Date.now) {
+  constructor(key: ExchangeKey, ledger: Ledger, nowMs: () => number = Date.now, partnerKeys?: PartnerKeys) {
     this.#key = key;
     this.#ledger = ledger;
+    this.#partnerKeys = partnerKeys;
     this.#nowMs = nowMs;
     this.#now = () => Math.floor(nowMs() / 1000);
   }
@@ -109,7 +116,15 @@ export class ExchangeClient {
         paymentsDelivered++;
       }
     }
-    return { pulled, applied, conflicts, requestsDelivered, paymentsDelivered };
+    let descriptor = false;
+    if (this.#partnerKeys !== undefined) {
+      const res = await this.request(partner, { type: 'descriptor_query' });
+      if (res.type !== 'descriptor') throw new ExchangeError(`expected descriptor, got ${res.type}`);
+      const taken = this.#partnerKeys.update(partner.publicKey, res.descriptor);
+      if (taken === 'refused') throw new ExchangeError("descriptor not signed by the partner's pinned key");
+      descriptor = taken === 'taken';
+    }
+    return { pulled, applied, conflicts, requestsDelivered, paymentsDelivered, descriptor };
   }
 
   /** Syncs with every partner every `intervalMs`; failures are reported and retried next round. */

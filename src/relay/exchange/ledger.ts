@@ -18,6 +18,17 @@ export interface SpentStore {
 
 export type LocalSpend = 'spent' | 'already_spent' | 'issuer_untrusted';
 
+/**
+ * What the ledger needs to know of the ticket keys this relay's gateway takes (GatewayKeys).
+ * `retainUntil`: unix seconds until which the spend of a ticket of `issuer` spent (or reported
+ * spent) by `now` must stay in the spent set, i.e. the latest moment such a ticket could still
+ * verify here; undefined when this relay takes no tickets of `issuer`.
+ */
+export interface IssuerPolicy {
+  isOwn(issuer: string): boolean;
+  retainUntil(issuer: string, now: number): number | undefined;
+}
+
 export interface Trust {
   readonly served: number;
   readonly conflicts: number;
@@ -61,13 +72,24 @@ export class Ledger {
   /** issuer key id -> partner public key, for the partners' pinned ticket keys. */
   readonly #issuerPartner = new Map<string, string>();
   readonly #ownIssuer: (issuer: string) => boolean;
+  readonly #retainUntil: ((issuer: string, now: number) => number | undefined) | undefined;
   readonly #st;
 
-  constructor(db: Database.Database, spent: SpentStore, partners: readonly PartnerConfig[], ownIssuer: (issuer: string) => boolean) {
+  /**
+   * `issuers`: the gateway's IssuerPolicy; a bare "is this our key" predicate instead (tests) keeps
+   * remote spends until the expiry the partner reported.
+   */
+  constructor(db: Database.Database, spent: SpentStore, partners: readonly PartnerConfig[], issuers: IssuerPolicy | ((issuer: string) => boolean)) {
     this.#db = db;
     this.#spent = spent;
     this.#partners = new Map(partners.map((p) => [p.publicKey, p]));
-    this.#ownIssuer = ownIssuer;
+    if (typeof issuers === 'function') {
+      this.#ownIssuer = issuers;
+      this.#retainUntil = undefined;
+    } else {
+      this.#ownIssuer = (issuer) => issuers.isOwn(issuer);
+      this.#retainUntil = (issuer, now) => issuers.retainUntil(issuer, now);
+    }
     for (const p of partners) for (const k of p.ticketKeys) this.#issuerPartner.set(k.keyId, p.publicKey);
     const insertPartner = db.prepare('INSERT OR IGNORE INTO exchange_partners (partner) VALUES (?)');
     for (const p of partners) insertPartner.run(p.publicKey);
@@ -134,13 +156,16 @@ export class Ledger {
    * Protocol 2 steps 2-3 at the relay that serves the ticket, after the signature was verified:
    * refuse a partner's ticket once the partner's unpaid count reached its trust limit, else record
    * the spend (spent set + log) and, every `paymentEvery` served tickets, queue a PAYMENT_REQUEST.
+   * The log carries the ticket's `expiresAt`; the spent set keeps it at least that long, and for a
+   * partner's ticket as long as the policy says (the partner's grace may be raised later).
    */
   spendLocal(spendId: Uint8Array, issuer: string, expiresAt: number, now: number): LocalSpend {
     if (spendId.length !== 32) throw new InputError('spendId', 'expected 32 bytes');
     return this.#db.transaction((): LocalSpend => {
       const partner = this.partnerOfIssuer(issuer);
       if (partner !== undefined && !this.trust(partner.publicKey).accepting) return 'issuer_untrusted';
-      if (!this.#spent.spendOnce(spendId, expiresAt)) return 'already_spent';
+      const keep = partner === undefined ? expiresAt : Math.max(expiresAt, this.#retainUntil?.(issuer, now) ?? expiresAt);
+      if (!this.#spent.spendOnce(spendId, keep)) return 'already_spent';
       const seq = Number(this.#st.insertLog.run(spendId, issuer, expiresAt, now).lastInsertRowid);
       if (partner !== undefined) {
         this.#st.served.run(partner.publicKey);
@@ -176,6 +201,9 @@ export class Ledger {
    * Applies a page of a partner's log (idempotent): each spend of a ticket this relay would take
    * enters the spent set; one already spent here by us is a double spend: recorded, and if the
    * ticket is that partner's own, charged against the partner's trust. Advances the cursor.
+   * The spent set keeps such a spend as long as the ticket could verify here (the policy's
+   * retainUntil), not until the expiry the partner reported: the partner may count a shorter grace
+   * than ours, and a spend pruned before our expiry could be replayed here.
    * Returns how many records were new here and how many were conflicts found now.
    */
   applyRemote(partner: string, records: readonly SpentRecord[], now: number): { applied: number; conflicts: number } {
@@ -186,11 +214,11 @@ export class Ledger {
       let last = 0;
       for (const r of records) {
         last = Math.max(last, r.seq);
-        if (r.expiresAt <= now) continue;
-        if (!this.#ownIssuer(r.issuer) && this.partnerOfIssuer(r.issuer) === undefined) continue;
+        const keep = this.#retainUntil !== undefined ? this.#retainUntil(r.issuer, now) : this.#ownIssuer(r.issuer) || this.partnerOfIssuer(r.issuer) !== undefined ? r.expiresAt : undefined;
+        if (keep === undefined || keep <= now) continue;
         const id = hexToBytes('spendId', r.spendId, 32);
         if (this.#st.insertRemote.run(partner, r.seq, id, r.issuer, r.expiresAt, r.spentAt).changes === 0) continue;
-        if (this.#spent.spendOnce(id, r.expiresAt)) {
+        if (this.#spent.spendOnce(id, keep)) {
           applied++;
           continue;
         }

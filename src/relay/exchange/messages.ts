@@ -1,3 +1,4 @@
+import { decodeDescriptor, type Descriptor } from '../../core/protocol/descriptor.js';
 import { InputError } from '../../core/util/errors.js';
 
 /**
@@ -12,9 +13,13 @@ import { InputError } from '../../core/util/errors.js';
  *       firstSeq..lastSeq) and asks to be paid for them; `id` is the sender's request number.
  *   {"type":"payment","id":<n>,"reference":"<text>"}
  *       the receiver of payment request `id` reports it paid (`reference`: e.g. a transaction id).
+ *   {"type":"descriptor_query"}
+ *       "give me your signed relay descriptor" (its ticket keys' days and graceHours bound the
+ *       pinned keys; the caller checks its signature against the pinned exchange key)
  * Responses (200, same envelope, signed by the responder and bound to the request):
  *   {"type":"spent_records","records":[SpentRecord...],"more":<bool>}
  *   {"type":"ack","id":<n>}
+ *   {"type":"descriptor","descriptor":<the relay descriptor, src/core/protocol/descriptor.ts>}
  * SpentRecord: {"seq":<n>,"spendId":"<64 hex>","issuer":"<key id hex>","expiresAt":<unix s>,"spentAt":<unix s>}
  */
 export const MAX_RECORDS_PER_QUERY = 1000;
@@ -40,11 +45,13 @@ export type ExchangeRequest =
       readonly firstSeq: number;
       readonly lastSeq: number;
     }
-  | { readonly type: 'payment'; readonly id: number; readonly reference: string };
+  | { readonly type: 'payment'; readonly id: number; readonly reference: string }
+  | { readonly type: 'descriptor_query' };
 
 export type ExchangeResponse =
   | { readonly type: 'spent_records'; readonly records: readonly SpentRecord[]; readonly more: boolean }
-  | { readonly type: 'ack'; readonly id: number };
+  | { readonly type: 'ack'; readonly id: number }
+  | { readonly type: 'descriptor'; readonly descriptor: Descriptor };
 
 function object(name: string, v: unknown): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(name, 'expected an object');
@@ -109,8 +116,11 @@ export function decodeRequest(bytes: Uint8Array): ExchangeRequest {
     case 'payment':
       onlyKeys('request', o, ['type', 'id', 'reference']);
       return { type: 'payment', id: uint('request.id', o.id, 1), reference: str('request.reference', o.reference, REFERENCE_RE, '1-200 printable ASCII characters') };
+    case 'descriptor_query':
+      onlyKeys('request', o, ['type']);
+      return { type: 'descriptor_query' };
     default:
-      throw new InputError('request.type', 'expected spent_query, payment_request or payment');
+      throw new InputError('request.type', 'expected spent_query, payment_request, payment or descriptor_query');
   }
 }
 
@@ -132,8 +142,11 @@ export function decodeResponse(bytes: Uint8Array): ExchangeResponse {
     case 'ack':
       onlyKeys('response', o, ['type', 'id']);
       return { type: 'ack', id: uint('response.id', o.id, 1) };
+    case 'descriptor':
+      onlyKeys('response', o, ['type', 'descriptor']);
+      return { type: 'descriptor', descriptor: decodeDescriptor(o.descriptor) };
     default:
-      throw new InputError('response.type', 'expected spent_records or ack');
+      throw new InputError('response.type', 'expected spent_records, ack or descriptor');
   }
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Descriptor } from '../../core/protocol/descriptor.js';
 import { InputError } from '../../core/util/errors.js';
 import { HEADER_SIGNATURE, readRequestAuth, verifyRequest, type ExchangeKey } from './envelope.js';
 import type { Ledger } from './ledger.js';
@@ -18,6 +19,8 @@ export interface ExchangeServiceOptions {
   readonly ledger: Ledger;
   /** Unix seconds. */
   readonly now?: () => number;
+  /** This relay's signed descriptor, for `descriptor_query` (absent: answered 422). */
+  readonly descriptor?: () => Descriptor;
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
@@ -46,11 +49,13 @@ export class ExchangeService {
   readonly #key: ExchangeKey;
   readonly #ledger: Ledger;
   readonly #now: () => number;
+  readonly #descriptor: (() => Descriptor) | undefined;
 
   constructor(opts: ExchangeServiceOptions) {
     this.#key = opts.key;
     this.#ledger = opts.ledger;
     this.#now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+    this.#descriptor = opts.descriptor;
   }
 
   /** Answers one decoded, authenticated request from `partner`. */
@@ -67,6 +72,9 @@ export class ExchangeService {
       case 'payment':
         this.#ledger.recordPaymentReceived(partner, m.id, m.reference, now);
         return { type: 'ack', id: m.id };
+      case 'descriptor_query':
+        if (this.#descriptor === undefined) throw new InputError('request.type', 'this relay serves no descriptor');
+        return { type: 'descriptor', descriptor: this.#descriptor() };
     }
   }
 

@@ -1,6 +1,8 @@
 import { PublicKey, type Day, type KeyLookup } from '../../core/tickets/index.js';
 import { bytesToHex } from '../../core/util/bytes.js';
-import type { PartnerConfig } from '../exchange/config.js';
+import { InputError } from '../../core/util/errors.js';
+import type { IssuerPolicy } from '../exchange/ledger.js';
+import { MAX_PARTNER_GRACE_MS, retainSpendUntil, type PartnerKeys } from '../exchange/partner-keys.js';
 
 /** One of this relay's ticket keys, as the issuer lists them (public key in base64url). */
 export interface OwnTicketKey {
@@ -11,24 +13,27 @@ export interface OwnTicketKey {
 }
 
 /**
- * The keys the gateway takes tickets of: this relay's own (each for the days it signed) and the
- * partners' pinned keys (Protocol 2; any day — expiry is still checked by verifyTicket).
- * Decoded keys are cached so their fixed-base tables are built once.
+ * The keys the gateway takes tickets of, and for how long: this relay's own (each for the days it
+ * signed, spendable for `graceMs` = the config's ticketHours) and the partners' pinned keys (each
+ * for the days its partner's signed descriptor lists, spendable for the partner's graceHours; see
+ * ../exchange/partner-keys.ts). Decoded keys are cached so their fixed-base tables are built once.
  */
-export class GatewayKeys implements KeyLookup {
+export class GatewayKeys implements KeyLookup, IssuerPolicy {
   readonly #own: () => readonly OwnTicketKey[];
-  readonly #partner = new Map<string, PublicKey>();
+  readonly #partners: PartnerKeys;
+  readonly #graceMs: number;
   readonly #cache = new Map<string, PublicKey>();
 
-  constructor(own: () => readonly OwnTicketKey[], partners: readonly PartnerConfig[]) {
+  constructor(own: () => readonly OwnTicketKey[], partners: PartnerKeys, graceMs: number) {
+    if (!Number.isSafeInteger(graceMs) || graceMs < 0) throw new InputError('graceMs', 'expected a non-negative integer');
     this.#own = own;
-    for (const p of partners) for (const k of p.ticketKeys) this.#partner.set(k.keyId, k.publicKey);
+    this.#partners = partners;
+    this.#graceMs = graceMs;
   }
 
   lookup(keyId: Uint8Array, day: Day): PublicKey | undefined {
+    if (this.#partners.isPinned(bytesToHex(keyId))) return this.#partners.lookup(keyId, day);
     const id = bytesToHex(keyId);
-    const partner = this.#partner.get(id);
-    if (partner !== undefined) return partner;
     const own = this.#own().find((k) => k.keyId === id);
     if (own === undefined || day < own.firstDay || day > own.lastDay) return undefined;
     let key = this.#cache.get(id);
@@ -39,12 +44,23 @@ export class GatewayKeys implements KeyLookup {
     return key;
   }
 
-  isOwn(keyId: string): boolean {
-    return this.#own().some((k) => k.keyId === keyId);
+  /** How long tickets of `keyId` (hex) stay spendable after their day: the issuer's grace. */
+  graceMsFor(keyId: string): number {
+    return this.#partners.window(keyId)?.graceMs ?? this.#graceMs;
   }
 
-  /** Key ids to name in challenges: our keys, then the partners' pinned keys. */
+  isOwn(keyId: string): boolean {
+    return !this.#partners.isPinned(keyId) && this.#own().some((k) => k.keyId === keyId);
+  }
+
+  /** IssuerPolicy (unix seconds): our keys with our grace, pinned keys with the largest grace we honour. */
+  retainUntil(issuer: string, now: number): number | undefined {
+    const grace = this.#partners.isPinned(issuer) ? MAX_PARTNER_GRACE_MS : this.isOwn(issuer) ? this.#graceMs : undefined;
+    return grace === undefined ? undefined : Math.ceil(retainSpendUntil(now * 1000, grace) / 1000);
+  }
+
+  /** Key ids to name in challenges: our keys, then the partners' pinned keys whose descriptor lists them. */
   issuerIds(): string[] {
-    return [...this.#own().map((k) => k.keyId), ...this.#partner.keys()];
+    return [...this.#own().map((k) => k.keyId), ...this.#partners.windows().map((w) => w.keyId)];
   }
 }

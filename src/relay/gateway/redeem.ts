@@ -1,11 +1,14 @@
 import { bytesToHex } from '../../core/util/bytes.js';
-import { verifyTicket, type KeyLookup } from '../../core/tickets/index.js';
+import { InputError } from '../../core/util/errors.js';
+import { DEFAULT_GRACE_MS, Keyring, ticketFromText, verifyTicket, type KeyLookup, type Ticket } from '../../core/tickets/index.js';
 import type { ChallengeError } from './auth-scheme.js';
 
 /**
- * Redeeming a ticket at the gateway: verify it (issuer key known, day in window, not expired,
- * signature), then spend it atomically. The spend goes through the exchange ledger, which also
- * refuses a partner's tickets past its trust limit and logs the spend for partner sync.
+ * Redeeming a ticket at the gateway: verify it (issuer key known, day in window, not expired with
+ * its issuer's grace, signature), then spend it atomically. The spend goes through the exchange
+ * ledger, which also refuses a partner's tickets past its trust limit and logs the spend for
+ * partner sync. The spend record expires when the ticket does (same grace), so it outlives every
+ * moment the ticket could verify.
  */
 export interface Spender {
   /** Atomic: 'spent' exactly once per spend id. `expiresAt` and `now` in unix seconds. */
@@ -24,18 +27,31 @@ const REJECTION: Record<string, ChallengeError> = {
   expired: 'ticket_expired',
 };
 
+/** The grace (ms) of the tickets of a key id (hex), e.g. GatewayKeys.graceMsFor. */
+export type GraceFor = (keyId: string) => number;
+
 export class Redeemer {
   readonly #keys: KeyLookup;
   readonly #spender: Spender;
+  readonly #graceFor: GraceFor;
 
-  constructor(keys: KeyLookup, spender: Spender) {
+  /** `grace`: one value for every key or per key id; default: a Keyring's own graceMs. */
+  constructor(keys: KeyLookup, spender: Spender, grace: number | GraceFor = keys instanceof Keyring ? keys.graceMs : DEFAULT_GRACE_MS) {
+    if (typeof grace === 'number' && !(Number.isSafeInteger(grace) && grace >= 0)) throw new InputError('grace', 'expected a non-negative integer');
     this.#keys = keys;
     this.#spender = spender;
+    this.#graceFor = typeof grace === 'number' ? () => grace : grace;
   }
 
   /** Never throws on attacker text; `nowMs` is milliseconds since 1970. */
   redeem(text: string, nowMs: number): Redemption {
-    const check = verifyTicket(text, this.#keys, nowMs);
+    let ticket: Ticket;
+    try {
+      ticket = ticketFromText(text);
+    } catch (err) {
+      return { ok: false, error: 'invalid_ticket', description: err instanceof InputError ? err.message : 'not a ticket' };
+    }
+    const check = verifyTicket(ticket, this.#keys, nowMs, { graceMs: this.#graceFor(bytesToHex(ticket.keyId)) });
     if (!check.ok) return { ok: false, error: REJECTION[check.reason] ?? 'invalid_ticket', description: check.detail };
     const issuer = bytesToHex(check.ticket.keyId);
     const spendId = check.spendId;

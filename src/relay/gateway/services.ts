@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Descriptor } from '../../core/protocol/descriptor.js';
 import { hexToBytes, bytesToHex } from '../../core/util/bytes.js';
+import { InputError } from '../../core/util/errors.js';
 import { ExchangeClient } from '../exchange/client.js';
 import { ExchangeKey } from '../exchange/envelope.js';
 import { Ledger } from '../exchange/ledger.js';
+import { PartnerKeys } from '../exchange/partner-keys.js';
 import { ExchangeService, startExchangeServer } from '../exchange/service.js';
 import { relaySpentStore } from '../exchange/spent.js';
 import type { Store } from '../store/store.js';
@@ -25,7 +28,11 @@ export interface TicketServicesInput {
   readonly exchange: ExchangeSettings | null;
   /** Seconds of priority one ticket buys. */
   readonly dt: number;
+  /** How long our tickets stay spendable after their day (the config's ticketHours, in ms). */
+  readonly graceMs: number;
   readonly ownKeys: () => readonly OwnTicketKey[];
+  /** This relay's signed descriptor, served to partners (descriptor_query). */
+  readonly descriptor: () => Descriptor;
   readonly descriptorSecret: Uint8Array;
   /** URL of the relay's descriptor, named in challenges. */
   readonly descriptorUrl: string;
@@ -39,6 +46,8 @@ export interface TicketServices {
   readonly gatewayUrl: string | null;
   readonly exchange: { readonly url: string; readonly publicKey: string } | null;
   readonly ledger: Ledger;
+  readonly keys: GatewayKeys;
+  readonly partnerKeys: PartnerKeys;
   readonly exchangeClient: ExchangeClient | null;
   close(): Promise<void>;
 }
@@ -54,8 +63,10 @@ export async function startTicketServices(input: TicketServicesInput): Promise<T
   const nowS = () => Math.floor(now() / 1000);
   const rand = input.rand ?? ((n: number) => new Uint8Array(randomBytes(n)));
   const partners = input.exchange?.partners ?? [];
-  const keys = new GatewayKeys(input.ownKeys, partners);
-  const ledger = new Ledger(input.store.db, relaySpentStore(input.store), partners, (issuer) => keys.isOwn(issuer));
+  const partnerKeys = new PartnerKeys(partners, input.store);
+  const keys = new GatewayKeys(input.ownKeys, partnerKeys, input.graceMs);
+  carryGraceChange(input.store, input.graceMs, input.ownKeys().map((k) => k.keyId));
+  const ledger = new Ledger(input.store.db, relaySpentStore(input.store), partners, keys);
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const c of closers.reverse()) await c();
@@ -65,10 +76,10 @@ export async function startTicketServices(input: TicketServicesInput): Promise<T
     let exchangeClient: ExchangeClient | null = null;
     if (input.exchange !== null) {
       const key = new ExchangeKey(input.descriptorSecret);
-      const server = await startExchangeServer(new ExchangeService({ key, ledger, now: nowS }), input.exchange.host, input.exchange.port);
+      const server = await startExchangeServer(new ExchangeService({ key, ledger, now: nowS, descriptor: input.descriptor }), input.exchange.host, input.exchange.port);
       closers.push(() => server.close());
       exchange = { url: formatUrl(server.address.address, server.address.port), publicKey: key.publicKey };
-      const client = new ExchangeClient(key, ledger, now);
+      const client = new ExchangeClient(key, ledger, now, partnerKeys);
       client.start(input.exchange.syncSeconds * 1000, (p, err) => input.log.warn({ partner: p.publicKey, err: String(err) }, 'exchange sync failed'));
       closers.push(() => client.stop());
       exchangeClient = client;
@@ -81,7 +92,7 @@ export async function startTicketServices(input: TicketServicesInput): Promise<T
         port: g.port,
         backend: g.backend,
         classes: gatewayClasses(g.tree, g.freeClass, g.paidClasses),
-        redeemer: new Redeemer(keys, ledger),
+        redeemer: new Redeemer(keys, ledger, (keyId) => keys.graceMsFor(keyId)),
         sessionKey: new SessionKey(sessionSecret(input.store, rand)),
         sessionSeconds: input.dt,
         issuers: () => keys.issuerIds().map((issuer) => ({ issuer, descriptor: input.descriptorUrl })),
@@ -105,11 +116,35 @@ export async function startTicketServices(input: TicketServicesInput): Promise<T
     const gatewayUrl = gateway === null ? null : formatUrl(gateway.address.address, gateway.address.port);
     if (gatewayUrl !== null) input.log.info({ gateway: gatewayUrl, backend: input.gateway!.backend }, 'gateway started');
     if (exchange !== null) input.log.info({ exchange: exchange.url, partners: partners.length }, 'exchange started');
-    return { gateway, gatewayUrl, exchange, ledger, exchangeClient, close };
+    return { gateway, gatewayUrl, exchange, ledger, keys, partnerKeys, exchangeClient, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/**
+ * A spend must stay in the spent set while its ticket verifies. Spends recorded under an earlier,
+ * smaller ticketHours expire by the old grace; when the grace grows, they are extended by the
+ * difference (never shortened). Our tickets' log rows move by the difference either way, so each
+ * still reads as end of its day + the current grace (the dashboard derives the day from it).
+ */
+function carryGraceChange(store: Store, graceMs: number, ownKeyIds: readonly string[]): void {
+  if (!Number.isSafeInteger(graceMs) || graceMs < 0 || graceMs % 1000 !== 0) throw new InputError('graceMs', 'expected a non-negative whole number of seconds in ms');
+  const before = Number(store.meta('gateway.graceMs') ?? graceMs);
+  if (before === graceMs) {
+    store.setMeta('gateway.graceMs', String(graceMs));
+    return;
+  }
+  const deltaMs = graceMs - before;
+  const own = JSON.stringify(ownKeyIds);
+  store.db.transaction(() => {
+    if (deltaMs > 0) store.db.prepare('UPDATE spent SET expires_at = expires_at + ?').run(deltaMs);
+    for (const table of ['exchange_log', 'exchange_remote']) {
+      store.db.prepare(`UPDATE ${table} SET expires_at = expires_at + ? WHERE issuer IN (SELECT value FROM json_each(?))`).run(deltaMs / 1000, own);
+    }
+    store.setMeta('gateway.graceMs', String(graceMs));
+  }).immediate();
 }
 
 /** The gateway's session-token key, kept in the store so sessions survive a restart. */

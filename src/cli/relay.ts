@@ -27,6 +27,7 @@ Settings: defaults <- --config FILE (JSON) <- environment WORKPASS_* <- flags.
   --pool URL               stratum+tcp://HOST:PORT upstream pool (default: solo mining)
   --pool-user U, --pool-pass P
   --payout-script HEX      scriptPubKey the solo coinbase pays
+  --payout-address ADDR    or an address: Bitcoin (sha256d), Litecoin (scrypt), Dash (x11)
   --name NAME              relay name in the descriptor
   --max-connections N
   --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (logs go to stderr)

@@ -250,7 +250,7 @@ function soloPayoutScript(values: Map<string, unknown>, listeners: ReadonlyArray
     return bytesToHex(addressToScript(address, chains[0]!, network, 'solo.payoutAddress'));
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    fail('solo.payoutAddress', `${err.message.slice(err.argument.length + 2)} (listeners: ${mines}; solo.network ${network})`);
+    fail('solo.payoutAddress', `${err.message.slice(err.argument.length + 2)} (listeners: ${mines}; solo.network is ${network})`);
   }
 }
 

@@ -101,7 +101,7 @@ describe('solo payout address (solo.payoutAddress, --payout-address)', () => {
   });
 
   const bad: Array<[string, Parameters<typeof resolveConfig>[0], RegExp]> = [
-    ['another chain\'s address', flags(['payout-address', ltc[0]]), /^solo\.payoutAddress: version byte 0x30 makes this a Litecoin main P2PKH address, not a Bitcoin one \(listeners: ws sha256d = Bitcoin, stratum sha256d = Bitcoin; solo.network main\)$/],
+    ['another chain\'s address', flags(['payout-address', ltc[0]]), /^solo\.payoutAddress: version byte 0x30 makes this a Litecoin main P2PKH address, not a Bitcoin one \(listeners: ws sha256d = Bitcoin, stratum sha256d = Bitcoin; solo.network is main\)$/],
     ['a segwit address on Dash', flags(['algo', 'x11'], ['payout-address', btc[0]]), /solo\.payoutAddress: a Bitcoin main segwit address .*not a Dash one/],
     ['another network\'s address', flags(['payout-address', btcTest[0]]), /solo\.payoutAddress: a Bitcoin test\/regtest address, not Bitcoin main/],
     ['a mainnet address on testnet', { env: { WORKPASS_SOLO_NETWORK: 'test', WORKPASS_SOLO_PAYOUT_ADDRESS: btc[0] } }, /solo\.payoutAddress: a Bitcoin main address, not Bitcoin test/],

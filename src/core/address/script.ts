@@ -49,7 +49,7 @@ export function witnessScript(version: number, program: Uint8Array): Uint8Array 
   return Uint8Array.from([version === 0 ? OP_0 : OP_1 + version - 1, program.length, ...program]);
 }
 
-function describe(chain: Chain, networks: readonly Network[]): string {
+function networkLabel(chain: Chain, networks: readonly Network[]): string {
   return `${CHAINS[chain].title} ${networks.join('/')}`;
 }
 
@@ -98,7 +98,7 @@ export function decodeAddress(address: unknown, chain: Chain, name = 'address'):
   }
   if (hrpOwners.length > 0) {
     const o = hrpOwners[0]!;
-    throw new InputError(name, `a ${describe(o.chain, [o.network])} segwit address (prefix '${hrp}1'), not a ${title} one`);
+    throw new InputError(name, `a ${networkLabel(o.chain, [o.network])} segwit address (prefix '${hrp}1'), not a ${title} one`);
   }
   let payload: Uint8Array;
   try {
@@ -118,7 +118,7 @@ export function decodeAddress(address: unknown, chain: Chain, name = 'address'):
     const hex = `0x${version.toString(16).padStart(2, '0')}`;
     if (matches.length === 0) throw new InputError(name, `unknown Base58 version byte ${hex}: not a ${title} address`);
     const m = matches[0]!;
-    throw new InputError(name, `version byte ${hex} makes this a ${describe(m.chain, m.networks)} ${m.kind.toUpperCase()} address, not a ${title} one`);
+    throw new InputError(name, `version byte ${hex} makes this a ${networkLabel(m.chain, m.networks)} ${m.kind.toUpperCase()} address, not a ${title} one`);
   }
   const hash = payload.subarray(1);
   return { chain, networks: mine.networks, kind: mine.kind, script: mine.kind === 'p2pkh' ? p2pkhScript(hash) : p2shScript(hash) };
@@ -138,7 +138,7 @@ export function addressToScript(address: unknown, chain: Chain, network: Network
   if (!isNetwork(network)) throw new InputError('network', `expected one of ${NETWORK_NAMES.join(', ')}`);
   const decoded = decodeAddress(address, chain, name);
   if (!decoded.networks.includes(network)) {
-    throw new InputError(name, `a ${describe(chain, decoded.networks)} address, not ${CHAINS[chain].title} ${network}`);
+    throw new InputError(name, `a ${networkLabel(chain, decoded.networks)} address, not ${CHAINS[chain].title} ${network}`);
   }
   return decoded.script;
 }

@@ -280,7 +280,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   let services: TicketServices;
   try {
     services = await startTicketServices({
-      store, gateway: config.gateway, exchange: config.exchange, dt: config.dt, graceMs: config.ticketHours * 3_600_000,
+      store, gateway: config.gateway, exchange: config.exchange, dt: config.dt, graceMs: issuer.graceMs,
       ownKeys: () => issuer.ticketKeys(now()), descriptor: () => handle.descriptor(), descriptorSecret, descriptorUrl: `${advertised.http.replace(/\/$/, '')}${DESCRIPTOR_PATH}`, log, now,
     });
   } catch (err) {
@@ -369,7 +369,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     try {
       dashboard = await startDashboard({
         settings: config.dashboard, dataDir: config.dataDir, name: config.name, algo: config.algo, store, ledger: services.ledger,
-        gateway: services.gateway, gatewaySettings: config.gateway, graceMs: config.ticketHours * 3_600_000,
+        gateway: services.gateway, gatewaySettings: config.gateway, graceMs: issuer.graceMs,
         stats: () => handle.stats(), log, now, sampleMs: deps.dashboardSampleMs, rand: deps.rand,
       });
     } catch (err) {

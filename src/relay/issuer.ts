@@ -79,7 +79,8 @@ export class Issuer {
     }
   }
 
-  private get graceMs(): number {
+  /** How long our tickets stay spendable after their day (ticketHours): the one value the gateway, its spent set and the dashboard use. */
+  get graceMs(): number {
     return this.config.ticketHours * 3_600_000;
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { signDescriptor, verifyDescriptor } from '../../src/core/protocol/descriptor.js';
 import { InputError } from '../../src/core/util/errors.js';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, type ExchangeRequest, type ExchangeResponse } from '../../src/relay/exchange/messages.js';
 
@@ -49,6 +50,27 @@ describe('exchange messages', () => {
     expect(() => decodeResponse(new Uint8Array([0xff, 0xfe]))).toThrow(InputError);
     expect(() => decodeRequest(new TextEncoder().encode('{"type":'))).toThrow(InputError);
     expect(() => encodeRequest({ type: 'spent_query', after: 0, limit: 5000 })).toThrow(InputError);
+  });
+
+  it('round-trips descriptor_query and a signed descriptor; refuses a malformed descriptor or extra fields', () => {
+    expect(decodeRequest(encodeRequest({ type: 'descriptor_query' }))).toEqual({ type: 'descriptor_query' });
+    expect(() => decodeRequest(enc({ type: 'descriptor_query', after: 1 }))).toThrow('request.after');
+    const descriptor = signDescriptor(
+      {
+        version: 1, name: 'r', fingerprint: '', published: 1, endpoints: { ws: 'ws://127.0.0.1:1', stratum: '', http: 'http://127.0.0.1:1' },
+        algorithms: [{ name: 'sha256d', difficulty: 1, minDifficulty: 1, maxDifficulty: 1 }],
+        tickets: { price: 1, dt: 60, graceHours: 48, keys: [{ keyId: 'ab'.repeat(32), publicKey: 'A'.repeat(43), firstDay: '2026-11-20', lastDay: '2026-11-26', expiresAt: 1 }] },
+        partners: [],
+      },
+      new Uint8Array(32).fill(7),
+    );
+    const m: ExchangeResponse = { type: 'descriptor', descriptor };
+    const back = decodeResponse(encodeResponse(m));
+    expect(back).toEqual(m);
+    expect(verifyDescriptor(back.type === 'descriptor' ? back.descriptor : null)).toBe(true);
+    expect(() => decodeResponse(enc({ type: 'descriptor', descriptor: { ...descriptor, tickets: { ...descriptor.tickets, graceHours: -1 } } }))).toThrow(/graceHours/);
+    expect(() => decodeResponse(enc({ type: 'descriptor', descriptor, more: true }))).toThrow('response.more');
+    expect(() => decodeResponse(enc({ type: 'descriptor' }))).toThrow(InputError);
   });
 
   it('throws only InputError on arbitrary bytes and JSON', () => {

@@ -46,13 +46,13 @@ afterAll(async () => {
 });
 
 /** R2 first (its start-up sync finds R1 down and is awaited), then R1: no sync runs unless the test asks. */
-async function pair() {
+async function pair(r1Descriptor?: () => Descriptor) {
   const port1 = await freePort();
   const r2 = await startNode({ name: 'r2', key: k2, firstDay: D, lastDay: addDays(D, 6), graceMs: 48 * H, backendPort: backend.port, now, secret: s2, partners: [pinned(`http://127.0.0.1:${port1}`)] });
   nodes.push(r2);
   const cfg = r2.services.ledger.partner(pk1)!;
   await expect(r2.services.exchangeClient!.syncOnce(cfg)).rejects.toThrow();
-  const r1 = await startNode(r1Options(backend.port, port1));
+  const r1 = await startNode({ ...r1Options(backend.port, port1), ...(r1Descriptor === undefined ? {} : { descriptor: r1Descriptor }) });
   nodes.push(r1);
   await r1.services.exchangeClient!.syncOnce(r1.services.ledger.partner(pk2)!).catch(() => undefined);
   const sync = () => r2.services.exchangeClient!.syncOnce(cfg);
@@ -107,6 +107,17 @@ describe('pinned partner ticket keys at the gateway', () => {
     expect((await r2.spend(mintTicket(k2, D, rand))).status).toBe(200);
     clock = endOfD + 48 * H;
     expect(errorOf(await r2.spend(mintTicket(k2, D, rand)))).toBe('ticket_expired');
+  });
+
+  it('a descriptor not signed by the pinned key fails the sync (after the log pull) and opens no key', async () => {
+    clock = startOfDay(D) + 12 * H;
+    const other = descriptorOf({ ...r1Options(1, 1), secret: s2 });
+    const { r1, r2, sync } = await pair(() => other);
+    expect((await r1.spend(mintTicket(k1, D, rand))).status).toBe(200);
+    await expect(sync()).rejects.toThrow(/pinned key/);
+    expect(r2.services.ledger.pullCursor(pk1)).toBe(1);
+    expect(r2.services.partnerKeys.windows()).toEqual([]);
+    expect(errorOf(await r2.spend(mintTicket(k1, D, rand)))).toBe('unknown_issuer');
   });
 
   it('keeps a spend a partner reported as long as the ticket verifies here, whatever expiry the partner counted', async () => {

@@ -41,6 +41,8 @@ export interface NodeOptions {
   readonly partners?: readonly PartnerConfig[];
   readonly exchangePort?: number;
   readonly dir?: string;
+  /** What descriptor_query answers (default: descriptorOf these options). */
+  readonly descriptor?: () => Descriptor;
 }
 
 export async function freePort(): Promise<number> {
@@ -86,7 +88,7 @@ export async function startNode(o: NodeOptions): Promise<ServicesNode> {
       dt: 60,
       graceMs: o.graceMs,
       ownKeys: () => [{ keyId: o.key.publicKey.keyIdHex(), publicKey: o.key.publicKey.toText(), firstDay: o.firstDay, lastDay: o.lastDay }],
-      descriptor: () => descriptorOf(o),
+      descriptor: o.descriptor ?? (() => descriptorOf(o)),
       descriptorSecret: o.secret,
       descriptorUrl: 'http://127.0.0.1:1/.well-known/workpass/descriptor.json',
       log: pino({ level: 'silent' }),

@@ -3,6 +3,8 @@ import { DAY_MS, SigningKey, addDays, startOfDay } from '../../src/core/tickets/
 import { mintTicket, seededRandom } from './fixtures.js';
 import { startBackend, type Backend } from './http.js';
 import { errorOf, startNode, type ServicesNode } from './services-fixture.js';
+import { get } from './http.js';
+import { startTestRelay } from '../relay/helpers.js';
 
 /**
  * The gateway takes our tickets for the configured lifetime (ticketHours), not the 48 h default,
@@ -79,5 +81,62 @@ describe('ticket lifetime at the gateway (ticketHours = 96)', () => {
     // The log row moved too, so the dashboard still finds the ticket's day from it.
     const row = again.store.db.prepare('SELECT expires_at AS e FROM exchange_log').get() as { e: number };
     expect(row.e * 1000).toBe(endOfDay + 96 * H);
+  });
+
+  it('does not revive tickets that had expired (and whose spends were pruned) before a restart raised ticketHours', async () => {
+    clock = startOfDay(DAY) + 12 * H;
+    const first = await start(48 * H);
+    const t = mintTicket(key, DAY, rand);
+    expect((await first.spend(t)).status).toBe(200);
+    const later = addDays(DAY, 2);
+    const u = mintTicket(key, later, rand);
+    // A key row as the issuer writes it: expires at the end of its last day + the grace.
+    const issueUntil = startOfDay(addDays(DAY, 6)) + DAY_MS;
+    first.store.insertKey({ keyId: 'k', kind: 'ticket', secret: new Uint8Array(32), public: new Uint8Array(32), createdAt: startOfDay(DAY), issueUntil, expiresAt: issueUntil + 48 * H });
+    clock = endOfDay + 50 * H;
+    first.store.prune(clock, 0);
+    expect((first.store.db.prepare('SELECT COUNT(*) AS n FROM spent').get() as { n: number }).n).toBe(0);
+    await first.stop();
+    nodes.splice(nodes.indexOf(first), 1);
+
+    const again = await start(96 * H, first.dir);
+    const replay = await again.spend(t);
+    expect(replay.status).toBe(401);
+    expect(errorOf(replay)).toBe('ticket_expired');
+    expect(errorOf(await again.spend(mintTicket(key, DAY, rand)))).toBe('ticket_expired');
+    // A day whose tickets had not expired takes the new grace.
+    clock = startOfDay(later) + DAY_MS + 60 * H;
+    expect((await again.spend(u)).status).toBe(200);
+    expect((again.store.db.prepare("SELECT expires_at AS e FROM keys WHERE key_id = 'k'").get() as { e: number }).e).toBe(issueUntil + 96 * H);
+    // Kept across a further restart.
+    await again.stop();
+    nodes.splice(nodes.indexOf(again), 1);
+    const third = await start(96 * H, first.dir);
+    expect(errorOf(await third.spend(t))).toBe('ticket_expired');
+  });
+});
+
+describe('ticketHours through the daemon', () => {
+  it('the relay daemon passes ticketHours to its gateway: a replay past 48 h is refused as spent, a fresh ticket is taken', async () => {
+    clock = startOfDay(DAY) + 12 * H;
+    const t = await startTestRelay({ gateway: '127.0.0.1:0', backend: `http://127.0.0.1:${backend.port}` }, { now }, { ticketHours: 96 });
+    try {
+      const { relay } = t;
+      expect(relay.descriptor().tickets.graceHours).toBe(96);
+      const row = relay.store.db.prepare("SELECT secret FROM keys WHERE kind = 'ticket'").get() as { secret: Buffer };
+      const own = SigningKey.fromBytes(new Uint8Array(row.secret));
+      const port = relay.services.gateway!.address.port;
+      const spend = (ticket: string) => get(port, '/page', { authorization: `WorkpassTicket token="${ticket}"` });
+      const ticket = mintTicket(own, DAY, rand);
+      expect((await spend(ticket)).status).toBe(200);
+      clock = endOfDay + 60 * H;
+      relay.store.prune(clock, 0);
+      expect(errorOf(await spend(ticket))).toBe('ticket_spent');
+      expect((await spend(mintTicket(own, DAY, rand))).status).toBe(200);
+      clock = endOfDay + 96 * H;
+      expect(errorOf(await spend(ticket))).toBe('ticket_expired');
+    } finally {
+      await t.stop();
+    }
   });
 });

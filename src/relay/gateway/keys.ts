@@ -1,4 +1,4 @@
-import { PublicKey, type Day, type KeyLookup } from '../../core/tickets/index.js';
+import { PublicKey, parseDay, type Day, type KeyLookup } from '../../core/tickets/index.js';
 import { bytesToHex } from '../../core/util/bytes.js';
 import { InputError } from '../../core/util/errors.js';
 import type { IssuerPolicy } from '../exchange/ledger.js';
@@ -22,13 +22,16 @@ export class GatewayKeys implements KeyLookup, IssuerPolicy {
   readonly #own: () => readonly OwnTicketKey[];
   readonly #partners: PartnerKeys;
   readonly #graceMs: number;
+  readonly #expiredThrough: Day | null;
   readonly #cache = new Map<string, PublicKey>();
 
-  constructor(own: () => readonly OwnTicketKey[], partners: PartnerKeys, graceMs: number) {
+  /** `expiredThrough`: our tickets of days up to this one stay expired (see ./grace-change.ts). */
+  constructor(own: () => readonly OwnTicketKey[], partners: PartnerKeys, graceMs: number, expiredThrough: Day | null = null) {
     if (!Number.isSafeInteger(graceMs) || graceMs < 0) throw new InputError('graceMs', 'expected a non-negative integer');
     this.#own = own;
     this.#partners = partners;
     this.#graceMs = graceMs;
+    this.#expiredThrough = expiredThrough === null ? null : parseDay('expiredThrough', expiredThrough);
   }
 
   lookup(keyId: Uint8Array, day: Day): PublicKey | undefined {
@@ -44,9 +47,14 @@ export class GatewayKeys implements KeyLookup, IssuerPolicy {
     return key;
   }
 
-  /** How long tickets of `keyId` (hex) stay spendable after their day: the issuer's grace. */
-  graceMsFor(keyId: string): number {
-    return this.#partners.window(keyId)?.graceMs ?? this.#graceMs;
+  /**
+   * How long tickets of `keyId` (hex) and `day` stay spendable after their day: the issuer's
+   * grace; 0 for our tickets of days through expiredThrough (they expired under a smaller grace).
+   */
+  graceMsFor(keyId: string, day: Day): number {
+    const partner = this.#partners.window(keyId);
+    if (partner !== undefined) return partner.graceMs;
+    return this.#expiredThrough !== null && day <= this.#expiredThrough ? 0 : this.#graceMs;
   }
 
   isOwn(keyId: string): boolean {

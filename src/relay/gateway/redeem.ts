@@ -1,6 +1,6 @@
 import { bytesToHex } from '../../core/util/bytes.js';
 import { InputError } from '../../core/util/errors.js';
-import { DEFAULT_GRACE_MS, Keyring, ticketFromText, verifyTicket, type KeyLookup, type Ticket } from '../../core/tickets/index.js';
+import { DEFAULT_GRACE_MS, Keyring, ticketFromText, verifyTicket, type Day, type KeyLookup, type Ticket } from '../../core/tickets/index.js';
 import type { ChallengeError } from './auth-scheme.js';
 
 /**
@@ -27,8 +27,8 @@ const REJECTION: Record<string, ChallengeError> = {
   expired: 'ticket_expired',
 };
 
-/** The grace (ms) of the tickets of a key id (hex), e.g. GatewayKeys.graceMsFor. */
-export type GraceFor = (keyId: string) => number;
+/** The grace (ms) of the tickets of a key id (hex) and day, e.g. GatewayKeys.graceMsFor. */
+export type GraceFor = (keyId: string, day: Day) => number;
 
 export class Redeemer {
   readonly #keys: KeyLookup;
@@ -51,7 +51,7 @@ export class Redeemer {
     } catch (err) {
       return { ok: false, error: 'invalid_ticket', description: err instanceof InputError ? err.message : 'not a ticket' };
     }
-    const check = verifyTicket(ticket, this.#keys, nowMs, { graceMs: this.#graceFor(bytesToHex(ticket.keyId)) });
+    const check = verifyTicket(ticket, this.#keys, nowMs, { graceMs: this.#graceFor(bytesToHex(ticket.keyId), ticket.day) });
     if (!check.ok) return { ok: false, error: REJECTION[check.reason] ?? 'invalid_ticket', description: check.detail };
     const issuer = bytesToHex(check.ticket.keyId);
     const spendId = check.spendId;

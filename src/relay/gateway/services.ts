@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Descriptor } from '../../core/protocol/descriptor.js';
 import { hexToBytes, bytesToHex } from '../../core/util/bytes.js';
-import { InputError } from '../../core/util/errors.js';
 import { ExchangeClient } from '../exchange/client.js';
 import { ExchangeKey } from '../exchange/envelope.js';
 import { Ledger } from '../exchange/ledger.js';
@@ -11,6 +10,7 @@ import { ExchangeService, startExchangeServer } from '../exchange/service.js';
 import { relaySpentStore } from '../exchange/spent.js';
 import type { Store } from '../store/store.js';
 import { gatewayClasses } from './classes.js';
+import { carryGraceChange } from './grace-change.js';
 import { GatewayKeys, type OwnTicketKey } from './keys.js';
 import { Redeemer } from './redeem.js';
 import { startGateway, type GatewayHandle } from './server.js';
@@ -64,8 +64,8 @@ export async function startTicketServices(input: TicketServicesInput): Promise<T
   const rand = input.rand ?? ((n: number) => new Uint8Array(randomBytes(n)));
   const partners = input.exchange?.partners ?? [];
   const partnerKeys = new PartnerKeys(partners, input.store);
-  const keys = new GatewayKeys(input.ownKeys, partnerKeys, input.graceMs);
-  carryGraceChange(input.store, input.graceMs, input.ownKeys().map((k) => k.keyId));
+  const expiredThrough = carryGraceChange(input.store, input.graceMs, now(), input.ownKeys().map((k) => k.keyId));
+  const keys = new GatewayKeys(input.ownKeys, partnerKeys, input.graceMs, expiredThrough);
   const ledger = new Ledger(input.store.db, relaySpentStore(input.store), partners, keys);
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -92,7 +92,7 @@ export async function startTicketServices(input: TicketServicesInput): Promise<T
         port: g.port,
         backend: g.backend,
         classes: gatewayClasses(g.tree, g.freeClass, g.paidClasses),
-        redeemer: new Redeemer(keys, ledger, (keyId) => keys.graceMsFor(keyId)),
+        redeemer: new Redeemer(keys, ledger, (keyId, day) => keys.graceMsFor(keyId, day)),
         sessionKey: new SessionKey(sessionSecret(input.store, rand)),
         sessionSeconds: input.dt,
         issuers: () => keys.issuerIds().map((issuer) => ({ issuer, descriptor: input.descriptorUrl })),
@@ -121,30 +121,6 @@ export async function startTicketServices(input: TicketServicesInput): Promise<T
     await close();
     throw err;
   }
-}
-
-/**
- * A spend must stay in the spent set while its ticket verifies. Spends recorded under an earlier,
- * smaller ticketHours expire by the old grace; when the grace grows, they are extended by the
- * difference (never shortened). Our tickets' log rows move by the difference either way, so each
- * still reads as end of its day + the current grace (the dashboard derives the day from it).
- */
-function carryGraceChange(store: Store, graceMs: number, ownKeyIds: readonly string[]): void {
-  if (!Number.isSafeInteger(graceMs) || graceMs < 0 || graceMs % 1000 !== 0) throw new InputError('graceMs', 'expected a non-negative whole number of seconds in ms');
-  const before = Number(store.meta('gateway.graceMs') ?? graceMs);
-  if (before === graceMs) {
-    store.setMeta('gateway.graceMs', String(graceMs));
-    return;
-  }
-  const deltaMs = graceMs - before;
-  const own = JSON.stringify(ownKeyIds);
-  store.db.transaction(() => {
-    if (deltaMs > 0) store.db.prepare('UPDATE spent SET expires_at = expires_at + ?').run(deltaMs);
-    for (const table of ['exchange_log', 'exchange_remote']) {
-      store.db.prepare(`UPDATE ${table} SET expires_at = expires_at + ? WHERE issuer IN (SELECT value FROM json_each(?))`).run(deltaMs / 1000, own);
-    }
-    store.setMeta('gateway.graceMs', String(graceMs));
-  }).immediate();
 }
 
 /** The gateway's session-token key, kept in the store so sessions survive a restart. */

@@ -23,7 +23,7 @@
  *   with whatever reply tor may have put in it unread.
  */
 import { readFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../../src/core/pow/registry.js';
 import { decodeDescriptor, verifyDescriptor, type Descriptor } from '../../src/core/protocol/descriptor.js';
@@ -215,6 +215,15 @@ async function timed<T>(samples: number[], f: () => Promise<T>): Promise<T> {
   samples.push(performance.now() - t0);
   return out;
 }
+
+describe('MinerClient.overSocket', () => {
+  it('refuses a socket that is not connected, or no longer', async () => {
+    expect(() => MinerClient.overSocket(new Socket())).toThrow(/not connected/);
+    const { socket } = await socksConnect({ proxyPort: net.socksPort, host: daemon.onion, port: ONION_STRATUM_PORT, auth: { username: 'signing-test:closed', password: 'p' } });
+    socket.destroy();
+    expect(() => MinerClient.overSocket(socket)).toThrow(/not connected/);
+  });
+});
 
 /** Set by the first case, finished by the last one once its signing session has expired. */
 let orphan: { token: string; sid: string; expiresAt: number } | undefined;

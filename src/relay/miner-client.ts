@@ -70,7 +70,8 @@ export class MinerClient {
    * SOCKS proxy; bytes the socket already holds are read first.
    */
   static overSocket(socket: Socket): MinerClient {
-    if (socket.destroyed || socket.connecting) throw new Error('overSocket: the socket is not connected');
+    // readyState alone says 'open' for a socket that was never connected.
+    if (socket.destroyed || socket.connecting || socket.remoteAddress === undefined) throw new Error('overSocket: the socket is not connected');
     const c = new MinerClient((line) => socket.write(line + '\n'), () => socket.destroy());
     const splitter = new LineSplitter(1 << 20);
     socket.on('data', (chunk: Buffer) => {

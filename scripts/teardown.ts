@@ -15,6 +15,8 @@ import { treeOf } from '../e2e/lib/procs.js';
 const CLOSE_TIMEOUT_MS = 15_000;
 /** SIGTERM first; SIGKILL for what is still there after this long. */
 const TERM_GRACE_MS = 5_000;
+/** A signal this soon after the first is the same request again, not a second one. */
+const DUPLICATE_SIGNAL_MS = 2_000;
 
 export class Teardown {
   private readonly closers: Array<{ what: string; close: () => Promise<void> }> = [];
@@ -40,10 +42,19 @@ export class Teardown {
     this.closers.push({ what, close });
   }
 
-  /** SIGINT and SIGTERM end the job with exit 0 (the user asked for it). */
+  /** SIGINT and SIGTERM end the job with exit 0 (the user asked for it); a second one kills what is left, exit 1. */
   onSignals(): void {
+    let first = 0;
     const stop = (signal: NodeJS.Signals): void => {
-      if (!this.exiting) process.stdout.write(`start: ${signal}, stopping\n`);
+      // Under `npm start` one Ctrl-C can arrive twice: from the terminal, and forwarded by npm.
+      if (this.exiting && Date.now() - first < DUPLICATE_SIGNAL_MS) return;
+      if (this.exiting) {
+        process.stdout.write(`start: ${signal} again, killing what is left\n`);
+        this.kill();
+        return;
+      }
+      first = Date.now();
+      process.stdout.write(`start: ${signal}, stopping\n`);
       void this.exit(0);
     };
     process.on('SIGINT', stop);
@@ -73,6 +84,17 @@ export class Teardown {
     }
     rmSync(this.runDir, { recursive: true, force: true });
     process.exit(code);
+  }
+
+  /** SIGKILL to every process of the run (one snapshot), the run directory removed, exit 1. */
+  private kill(): never {
+    for (const p of treeOf(this.runDir)) if (p.pid !== process.pid) kill(p.pid, 'SIGKILL');
+    try {
+      rmSync(this.runDir, { recursive: true, force: true });
+    } catch (e) {
+      process.stderr.write(`start: could not remove ${this.runDir}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+    process.exit(1);
   }
 }
 

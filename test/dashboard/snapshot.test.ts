@@ -45,8 +45,13 @@ describe('GET /api/snapshot from a running daemon', () => {
       const s = mineShare(sha256d, job, sub.extranonce1, i.toString(16).padStart(2 * sub.extranonce2Size, '0'))!;
       expect(await c.request('mining.submit', [open.token, job.job.jobId, s.extranonce2, s.ntime, s.nonce])).toBe(true);
     }
-    await new Promise((r) => setTimeout(r, 350));
-    const snap = await snapshot(t);
+    // Three samples (every 100 ms), the last one taken after the shares.
+    let snap = await snapshot(t);
+    for (const end = Date.now() + 10_000; snap.series.t.length < 3 || snap.series.accepted.at(-1) !== 3;) {
+      if (Date.now() > end) throw new Error(`no third sample after the shares: ${JSON.stringify(snap.series)}`);
+      await new Promise((r) => setTimeout(r, 50));
+      snap = await snapshot(t);
+    }
     const stats = (await getJson(`${t.relay.http.url}/stats`)) as RelayStats;
     expect(snap.version).toBe(1);
     expect(snap.algo).toBe('sha256d');

@@ -55,15 +55,17 @@ export interface OnionRelay {
 /**
  * With `backend` (a loopback web server), the daemon also runs its ticket gateway in front of it,
  * published as a second onion service: a site that takes this relay's tickets, as an operator of an
- * onion site would run it.
+ * onion site would run it. `settings` are config-file settings on top (src/relay/config.ts).
  */
-export async function startOnionRelay(net: TorNetwork, difficulty: number, price: number, backend?: string): Promise<OnionRelay> {
+export async function startOnionRelay(net: TorNetwork, difficulty: number, price: number, backend?: string, settings?: object): Promise<OnionRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'workpass-tor-relay-'));
   const flags = (ws: string, http: string, stratum: string, extra: Array<[string, string]> = []) => resolveConfig({
     flags: new Map([
       ['ws', ws], ['http', http], ['stratum', stratum],
       ['data-dir', dataDir], ['difficulty', String(difficulty)], ['price', String(price)], ...extra,
     ]),
+    // Further settings as an operator's config file would give them (e.g. signingSeconds).
+    file: settings === undefined ? undefined : { path: 'onion-relay.json', text: JSON.stringify(settings) },
   });
   const gatewayFlags = (listen: string): Array<[string, string]> => (backend === undefined ? [] : [['gateway', listen], ['backend', backend]]);
   let relay: RelayHandle | undefined;

@@ -67,7 +67,8 @@ beforeAll(async () => {
   circuits = await CircuitLog.attach(watcher);
   torPid = Number(await watcher.getInfo('process/pid'));
   expect(net.pids()).toContain(torPid);
-  daemon = await startOnionRelay(net, DIFFICULTY, PRICE);
+  // Signing sessions expire after 10 s (the daemon's minimum is 5), so the orphan case waits less.
+  daemon = await startOnionRelay(net, DIFFICULTY, PRICE, undefined, { signingSeconds: 10 });
   // The user's view of the relay: its descriptor, fetched over the onion service and checked.
   const page = await httpGetViaSocks({ socksPort: net.socksPort, url: daemon.descriptorUrl, auth: { username: 'signing-test:descriptor', password: 'p' } });
   expect(page.status).toBe(200);

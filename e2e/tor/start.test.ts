@@ -37,7 +37,8 @@ function start(args: string[]): Run {
   });
   const seen = new Map<number, string>();
   const sample = (): void => {
-    for (const p of treeOf(tmp)) seen.set(p.pid, p.cmdline);
+    // A zombie (exited, not yet reaped) has no command line to recognise it by later.
+    for (const p of treeOf(tmp)) if (p.cmdline !== '') seen.set(p.pid, p.cmdline);
   };
   const sampler = setInterval(sample, 200);
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -67,17 +68,20 @@ async function outputMatches(run: Run, pattern: RegExp, timeoutMs: number): Prom
   }
 }
 
-/** The processes seen during the run that still exist with the same command line. */
+/** The processes seen during the run that still run (not zombies) with the same command line. */
 function survivors(run: Run): string[] {
   const left: string[] = [];
   for (const [pid, cmdline] of run.seen) {
     let now: string;
+    let state: string;
     try {
       now = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     } catch {
       continue;
     }
-    if (now === cmdline) left.push(`${pid} ${cmdline}`);
+    if (now === cmdline && state !== 'Z') left.push(`${pid} ${state} ${cmdline}`);
   }
   return left;
 }

@@ -3,13 +3,14 @@
 // window until the user allows it ("Run in Private Windows" in about:addons); the test does what
 // that switch does (e2e/lib/firefox-private.ts), adds the relay from its descriptor page, mines,
 // earns a ticket, and restarts the browser on the same profile to see what survived.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addonStorageLocal, launchFirefox, type FirefoxWithAddon } from './lib/firefox.js';
-import { allowInPrivateWindows, PERMANENT_PRIVATE_PREFS, privateBrowsingAccess } from './lib/firefox-private.js';
+import { allowInPrivateWindows, installFromFileWithPrompt, PERMANENT_PRIVATE_PREFS, privateBrowsingAccess } from './lib/firefox-private.js';
+import { firefoxExtensionDir, repoRoot } from './lib/paths.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
 
 interface StoredSettings {
@@ -122,5 +123,26 @@ describe('add-on in Firefox ESR under permanent private browsing (Tor Browser)',
     expect(now.settings?.relays?.map((r) => r.descriptorUrl)).toEqual([relay.descriptorUrl]);
     expect(now.settings?.activeRelay).toBe(before.settings?.activeRelay);
     expect(now.tickets).toEqual(expect.arrayContaining(before.tickets));
+  });
+
+  it('installed from its .xpi as a user does, the install prompt offers "Run in Private Windows" already checked', async () => {
+    // The packaged add-on (npm run build:ext), unsigned here: Tor Browser would want AMO's signature.
+    const { version } = JSON.parse(readFileSync(join(firefoxExtensionDir, 'manifest.json'), 'utf8')) as { version: string };
+    const xpi = join(repoRoot, 'dist', `workpass-firefox-${version}.xpi`);
+    const user = await launchFirefox(undefined, { ...PERMANENT_PRIVATE_PREFS, 'xpinstall.signatures.required': false });
+    try {
+      expect(await installFromFileWithPrompt(user, xpi)).toEqual({ showIncognitoCheckbox: true, grantPrivateBrowsingAllowed: true });
+      const access = await waitFor('the installed add-on running', () => privateBrowsingAccess(user), (a) => a.allowed, 20_000);
+      expect(access).toMatchObject({ permanentPrivateBrowsing: true, temporarilyInstalled: false, granted: true, allowed: true });
+      const page = await user.browser.newPage();
+      try {
+        await page.goto(relay.descriptorUrl);
+        await page.waitForSelector('#workpass-add-relay', { timeout: 15_000 });
+      } finally {
+        await page.close();
+      }
+    } finally {
+      await user.close();
+    }
   });
 });

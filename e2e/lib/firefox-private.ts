@@ -6,6 +6,7 @@
 // then, the add-on being active, AddonWrapper.reload(). They run in the browser's own (chrome)
 // window over WebDriver BiDi, which Firefox allows only with --remote-allow-system-access (set by
 // launchFirefox).
+import { existsSync } from 'node:fs';
 import type { Browser } from 'puppeteer-core';
 import type { FirefoxWithAddon } from './firefox.js';
 import { waitFor } from './relay.js';
@@ -111,6 +112,53 @@ export async function privateBrowsingAccess(ff: FirefoxWithAddon): Promise<Priva
       temporarilyInstalled: addon.temporarilyInstalled === true,
     });`);
   return JSON.parse(text) as PrivateBrowsingAccess;
+}
+
+/** What Firefox's install prompt (ExtensionsUI "addon-webext-permissions") offered. */
+export interface InstallPrompt {
+  /** The prompt had the "Run in Private Windows" checkbox. */
+  readonly showIncognitoCheckbox: boolean;
+  /** Its state as shown (Firefox checks it by default under permanent private browsing). */
+  readonly grantPrivateBrowsingAllowed: boolean;
+}
+
+/**
+ * about:addons' "Install Add-on From File…" with the prompt accepted as shown ("Add", checkbox
+ * left as it was): AddonManager.getInstallForFile, then installAddonFromAOMWithOptions, which
+ * opens the install prompt in the current tab. The launcher's temporary copy of the same add-on
+ * is uninstalled first, so the prompt sees a fresh install. An unsigned .xpi needs
+ * xpinstall.signatures.required false (honoured by ESR builds).
+ */
+export async function installFromFileWithPrompt(ff: FirefoxWithAddon, xpiPath: string): Promise<InstallPrompt> {
+  const id = JSON.stringify(checkAddonId(ff.addonId));
+  if (typeof xpiPath !== 'string' || !xpiPath.startsWith('/') || !xpiPath.endsWith('.xpi')) {
+    throw new TypeError(`xpiPath: not an absolute path to an .xpi: ${JSON.stringify(xpiPath)}`);
+  }
+  if (!existsSync(xpiPath)) throw new Error(`${xpiPath} is missing: run npm run build:ext first`);
+  const text = await evaluateChrome(ff.browser, `${MODULES}
+    const { FileUtils } = ChromeUtils.importESModule('resource://gre/modules/FileUtils.sys.mjs');
+    const old = await AddonManager.getAddonByID(${id});
+    if (old) await old.uninstall();
+    const install = await AddonManager.getInstallForFile(new FileUtils.File(${JSON.stringify(xpiPath)}), null,
+      { source: 'about:addons', method: 'install-from-file' });
+    if (install.state !== AddonManager.STATE_DOWNLOADED) throw new Error('cannot install ' + ${JSON.stringify(xpiPath)} + ': error ' + install.error);
+    const ended = new Promise((resolve, reject) => install.addListener({
+      onInstallEnded: resolve,
+      onInstallFailed: () => reject(new Error('install failed: error ' + install.error)),
+      onInstallCancelled: () => reject(new Error('install cancelled')),
+    }));
+    AddonManager.installAddonFromAOMWithOptions(gBrowser.selectedBrowser, document.documentURIObject, install, {});
+    let prompt = null;
+    for (let i = 0; i < 200 && !prompt; i++) {
+      prompt = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);
+      if (!prompt) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!prompt) throw new Error('no install prompt appeared');
+    const { showIncognitoCheckbox, grantPrivateBrowsingAllowed } = prompt.options.customElementOptions;
+    prompt.mainAction.callback();
+    await ended;
+    return JSON.stringify({ showIncognitoCheckbox: !!showIncognitoCheckbox, grantPrivateBrowsingAllowed: !!grantPrivateBrowsingAllowed });`);
+  return JSON.parse(text) as InstallPrompt;
 }
 
 /**

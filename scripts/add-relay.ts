@@ -3,6 +3,7 @@
  * add-on's "add this relay" button, and wait for the add-on's verdict on the page.
  */
 import type { Browser } from 'puppeteer-core';
+import type { FirefoxWithAddon } from '../e2e/lib/firefox.js';
 
 /** Resolves once the add-on has added the relay; throws with the add-on's message if it refused. */
 export async function addRelayFromDescriptorPage(browser: Browser, descriptorUrl: string, timeoutMs: number): Promise<void> {
@@ -17,5 +18,22 @@ export async function addRelayFromDescriptorPage(browser: Browser, descriptorUrl
     if (state !== 'added') throw new Error(`the add-on refused the relay: ${text ?? ''}`);
   } finally {
     await page.close();
+  }
+}
+
+/**
+ * The user's "Separate circuits" click in the add-on's options page: grants the add-on the relay's
+ * host, so each relay session gets SOCKS credentials (a tor circuit) of its own.
+ */
+export async function isolateRelayCircuits(ff: FirefoxWithAddon, timeoutMs: number): Promise<void> {
+  const options = await ff.addonPage('options.html');
+  try {
+    await options.waitForSelector('.relay-isolation[data-isolation]', { timeout: timeoutMs });
+    if (await options.$eval('.relay-isolation', (e) => (e as HTMLElement).dataset.isolation) !== 'on') {
+      await options.click('.relay-isolation button.isolate');
+      await options.waitForSelector('.relay-isolation[data-isolation="on"]', { timeout: timeoutMs });
+    }
+  } finally {
+    await options.close();
   }
 }

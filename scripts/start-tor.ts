@@ -10,7 +10,7 @@ import { torNetworkPrefs } from '../e2e/tor/firefox-tor-prefs.js';
 import { startTorNetwork } from '../e2e/tor/network.js';
 import { startOnionRelay } from '../e2e/tor/onion-relay.js';
 import { DEFAULTS } from '../src/relay/index.js';
-import { addRelayFromDescriptorPage } from './add-relay.js';
+import { addRelayFromDescriptorPage, isolateRelayCircuits } from './add-relay.js';
 import { firefoxStatusReader } from './firefox-status.js';
 import { startProgress } from './progress.js';
 import { Teardown } from './teardown.js';
@@ -47,6 +47,8 @@ export async function run(flags: TorJobFlags): Promise<void> {
     // Every step goes over Tor: the page, the add-on's descriptor fetch, then its WebSocket.
     await addRelayFromDescriptorPage(firefox.browser, daemon.descriptorUrl, 60_000);
     say('start: relay added to the add-on from its .onion descriptor page; mining over Tor — Ctrl-C to stop');
+    await isolateRelayCircuits(firefox, 15_000);
+    say('start: relay host granted in the options page: each relay session on a tor circuit of its own');
 
     const addonStatus = await firefoxStatusReader(firefox);
     const stopProgress = startProgress({

@@ -3,7 +3,8 @@
 // in Private Windows", the hidden permission internal:privateBrowsingAllowed). These helpers do
 // what about:addons does when the user picks "Allow" (toolkit's addon-card.mjs, firefox-esr 153):
 // ExtensionPermissions.add(id, { permissions: ['internal:privateBrowsingAllowed'], origins: [] })
-// then, the add-on being active, AddonWrapper.reload(). They run in the browser's own (chrome)
+// then, the add-on being active, AddonWrapper.reload(); and what "Install Add-on From File…" does
+// with its install prompt accepted as shown. They run in the browser's own (chrome)
 // window over WebDriver BiDi, which Firefox allows only with --remote-allow-system-access (set by
 // launchFirefox).
 import { existsSync } from 'node:fs';

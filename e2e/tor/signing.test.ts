@@ -39,6 +39,7 @@ import { ONION_STRATUM_PORT, startOnionRelay, type OnionRelay } from './onion-re
 import { httpGetViaSocks } from './probe.js';
 import { socksConnect } from './socks.js';
 import { blindChallenge, keyringOf } from './ticket-rounds.js';
+import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 
 const sha256d = getAlgorithm('sha256d');
 /** About 43 000 sha256d hashes a share: a fraction of a second for the reference hash. */
@@ -99,16 +100,23 @@ interface OnionMiner {
   readonly circuit: string;
 }
 
-/** A Stratum connection to the daemon's onion port through SOCKS, on a circuit of its own. */
-async function connectMiner(): Promise<OnionMiner> {
+/**
+ * A Stratum connection to the daemon's onion port through SOCKS, on a circuit of its own. With
+ * `delay`, through the delaying proxy in front of the SOCKS port (the stream is then found by its
+ * SOCKS username, since its source port is the proxy's).
+ */
+async function connectMiner(delay?: DelayProxy): Promise<OnionMiner> {
   const auth = { username: `signing-test:${++nextUser}`, password: 'p' };
-  const { socket } = await socksConnect({ proxyPort: net.socksPort, host: daemon.onion, port: ONION_STRATUM_PORT, auth, timeoutMs: 60_000 });
+  const proxyPort = delay?.port ?? net.socksPort;
+  const { socket } = await socksConnect({ proxyPort, host: daemon.onion, port: ONION_STRATUM_PORT, auth, timeoutMs: 60_000 });
   socket.setNoDelay(true);
   const client = MinerClient.overSocket(socket);
   clients.push(client);
-  const stream = await circuits.streamOfLocalPort(socket.localPort!);
-  const circuit = await circuits.circuitOfLocalPort(socket.localPort!);
-  expect(stream.socksUsername).toBe(auth.username);
+  const stream = delay === undefined
+    ? await circuits.streamOfLocalPort(socket.localPort!)
+    : await waitFor('the delayed stream', async () => [...circuits.streams.values()].find((st) => st.socksUsername === auth.username && st.status === 'SUCCEEDED'), (st) => st !== undefined, 30_000);
+  const circuit = circuits.circuits.get(stream!.circuitId) ?? await circuits.circuitOfLocalPort(socket.localPort!);
+  expect(stream!.socksUsername).toBe(auth.username);
   expect(circuit.purpose).toMatch(/HS_CLIENT_REND/);
   return { client, socket, circuit: circuit.id };
 }
@@ -345,6 +353,44 @@ describe('a circuit killed with ticket.sign in flight', () => {
     expect(daemon.relay.stats().tickets.issued).toBe(issuedBefore + 1);
     b.client.close();
   });
+});
+
+describe('at realistic latency (150 ms added each way in front of the SOCKS port)', () => {
+  it('earns and buys a ticket; a circuit killed with the signed reply in flight loses nothing', async () => {
+    const delay = await startDelayProxy(net.socksPort, 150);
+    try {
+      const a = await connectMiner(delay);
+      // Credit for two tickets.
+      const token = await earn(a, 2 * SHARES_PER_TICKET);
+      const slow: number[] = [];
+      const first = blindChallenge(descriptor, await timed(slow, () => a.client.request('ticket.commit', [token])));
+      const ticket = first.unblind(await timed(slow, () => a.client.request('ticket.sign', [token, first.commit.sid, first.e])));
+      expect(verifyTicket(ticket, keyring, Date.now()).ok).toBe(true);
+      // Each round trip pays the delay twice on top of the onion circuit's own time.
+      for (const ms of slow) expect(ms).toBeGreaterThanOrEqual(2 * delay.delayMs);
+      console.log(`[signing-tor] with ${delay.delayMs} ms each way: ticket.commit ${slow[0]!.toFixed(0)} ms, ticket.sign ${slow[1]!.toFixed(0)} ms`);
+
+      // The second ticket: the relay signs, and the client never reads the reply (paused, as above)
+      // before its circuit dies.
+      const second = blindChallenge(descriptor, await a.client.request('ticket.commit', [token]));
+      a.socket.pause();
+      const lost = outcome(a.client.request('ticket.sign', [token, second.commit.sid, second.e]));
+      await waitFor('the relay signed', async () => signingState(token, second.commit.sid), (st) => st === 'signed', 20_000);
+      await closeCircuit(a.circuit);
+      a.client.close();
+      expect(await lost).toBe('connection closed');
+      expectBooks(token, 2);
+
+      const b = await connectMiner(delay);
+      expect(b.circuit).not.toBe(a.circuit);
+      const again = second.unblind(await b.client.request('ticket.sign', [token, second.commit.sid, second.e]));
+      expect(verifyTicket(again, keyring, Date.now()).ok).toBe(true);
+      expectBooks(token, 2);
+      b.client.close();
+    } finally {
+      await delay.close();
+    }
+  }, 120_000);
 });
 
 describe('the signing session orphaned by the first case', () => {

@@ -10,15 +10,7 @@ import { addonStorage, addRelayInOptions, grantSiteAccess, launchChromium, type 
 import { netLogRequests } from './lib/netlog.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
 import { startTestSite, type TestSite } from './lib/test-site.js';
-
-interface WalletJson {
-  tickets: { text: string }[];
-}
-interface SpendsJson {
-  pending: unknown[];
-  sessions: { site: string; className: string }[];
-  log: { site: string; outcome: string; detail: string }[];
-}
+import type { SpendsJson, WalletJson } from './lib/addon-json.js';
 
 describe('priority mode in Chromium', () => {
   let site: TestSite;

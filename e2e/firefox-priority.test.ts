@@ -8,15 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { addonStorageLocal, launchFirefox, type FirefoxWithAddon } from './lib/firefox.js';
 import { startTestRelay, waitFor, type TestRelay } from './lib/relay.js';
 import { startTestSite, type TestSite } from './lib/test-site.js';
-
-interface WalletJson {
-  tickets: { text: string }[];
-}
-interface SpendsJson {
-  pending: unknown[];
-  sessions: { site: string; className: string }[];
-  log: { site: string; outcome: string; detail: string }[];
-}
+import type { SpendsJson, WalletJson } from './lib/addon-json.js';
 
 describe('priority mode and donation in Firefox ESR', () => {
   let site: TestSite;

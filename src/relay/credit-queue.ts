@@ -6,6 +6,8 @@ import type { SessionMode, Store } from './store/store.js';
  * share is always in the database, and the per-share cost of a commit is shared by the batch.
  */
 interface Pending {
+  /** The algorithm mined, for the dashboard's earnings counters (same transaction). */
+  readonly algo: string;
   readonly sessionId: number;
   readonly mode: SessionMode;
   readonly nano: bigint;
@@ -23,8 +25,8 @@ export class CreditQueue {
   ) {}
 
   /** Queues a credit; `done(true)` runs after it committed, `done(false)` if the commit failed. */
-  add(sessionId: number, mode: SessionMode, nano: bigint, at: number, done: (ok: boolean) => void): void {
-    this.pending.push({ sessionId, mode, nano, at, done });
+  add(algo: string, sessionId: number, mode: SessionMode, nano: bigint, at: number, done: (ok: boolean) => void): void {
+    this.pending.push({ algo, sessionId, mode, nano, at, done });
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -44,7 +46,13 @@ export class CreditQueue {
     let ok = true;
     try {
       this.store.db.transaction(() => {
-        for (const p of batch) this.store.creditShare(p.sessionId, p.mode, p.nano, p.at);
+        const perAlgo = new Map<string, { shares: number; nano: bigint; at: number }>();
+        for (const p of batch) {
+          this.store.creditShare(p.sessionId, p.mode, p.nano, p.at);
+          const a = perAlgo.get(p.algo) ?? { shares: 0, nano: 0n, at: p.at };
+          perAlgo.set(p.algo, { shares: a.shares + 1, nano: a.nano + p.nano, at: Math.max(a.at, p.at) });
+        }
+        for (const [algo, a] of perAlgo) this.store.earnings.addAccepted(algo, a.shares, Number(a.nano) / 1e9, a.at);
       })();
     } catch (err) {
       ok = false;

@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import { DESCRIPTOR_PATH, signDescriptor, type Descriptor, type DescriptorAlgorithm, type EndpointName } from '../core/protocol/descriptor.js';
 import { getAlgorithm, type AlgorithmName } from '../core/pow/registry.js';
 import { targetFromDifficulty } from '../core/pow/target.js';
-import type { RelayConfig } from './config.js';
+import { ticketPrice, type RelayConfig } from './config.js';
 import { Connection } from './connection.js';
 import { CreditQueue } from './credit-queue.js';
 import { Checkpointer } from './store/checkpointer.js';
@@ -106,9 +106,20 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
         },
         saveTip: (tip) => store.setMeta(tipKey(config, algo), JSON.stringify(tip)),
         now,
-        onBlock: (hash, height) => log.info({ hash, height, algo }, 'solo block found'),
+        onBlock: (hash, height) => {
+          log.info({ hash, height, algo }, 'solo block found');
+          count(() => store.earnings.addBlock(algo, now()));
+        },
       })
-    : new PoolSource({ pool: config.pool, algorithm: getAlgorithm(algo), log, now });
+    : new PoolSource({ pool: config.pool, algorithm: getAlgorithm(algo), log, now, onShare: (event, d) => count(() => store.earnings.addUpstream(algo, event, d, now())) });
+  // The dashboard's earnings counters (store/earnings.ts): a failed write is logged, the share goes on.
+  const count = (write: () => void) => {
+    try {
+      write();
+    } catch (err) {
+      log.error({ err }, 'counting earnings failed');
+    }
+  };
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -124,6 +135,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   const laneFor = (algo: AlgorithmName): Lane => {
     let lane = lanes.get(algo);
     if (lane === undefined) {
+      store.earnings.open(algo, started);
       const source = makeSource(algo);
       const made: Lane = { algo, source, connections: new Set(), extranonces: undefined, targets: new Map() };
       lanes.set(algo, made);
@@ -162,7 +174,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
         return t;
       },
       credit(sessionId, mode, d, at, done) {
-        credits.add(sessionId, mode, toNano(d), at, (ok) => {
+        credits.add(lane.algo, sessionId, mode, toNano(d), at, (ok) => {
           // The hash-rate estimate counts the work a share stands for: D * 2^32 / stratumFactor hashes.
           if (ok) metrics.accept(d / algorithm.stratumFactor, at);
           done(ok);
@@ -342,7 +354,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
           published: t,
           endpoints: advertised,
           algorithms: descriptorAlgorithms(config),
-          tickets: { price: config.price, dt: config.dt, graceHours: config.ticketHours, keys: issuer.ticketKeys(t) },
+          tickets: { price: ticketPrice(config, config.algo), dt: config.dt, graceHours: config.ticketHours, keys: issuer.ticketKeys(t) },
           partners: config.partners,
         },
         descriptorSecret,
@@ -399,6 +411,8 @@ function tipKey(config: RelayConfig, algo: AlgorithmName): string {
 /**
  * One descriptor entry per (algorithm, starting difficulty) with the endpoints that mine it; the
  * WebSocket listener's entry comes first, so a reader that takes algorithms[0] gets the add-on's.
+ * tickets.price is the WebSocket listener's algorithm's price; an entry whose algorithm costs
+ * something else carries its own `price` (so a one-price relay's descriptor has the older layout).
  */
 export function descriptorAlgorithms(config: RelayConfig): DescriptorAlgorithm[] {
   const listeners: Array<[EndpointName, AlgorithmName, number]> = [
@@ -410,7 +424,11 @@ export function descriptorAlgorithms(config: RelayConfig): DescriptorAlgorithm[]
   for (const [endpoint, name, difficulty] of listeners) {
     const same = out.find((a) => a.name === name && a.difficulty === difficulty);
     if (same !== undefined) same.endpoints.push(endpoint);
-    else out.push({ name, difficulty, minDifficulty: config.minDifficulty, maxDifficulty: config.maxDifficulty, endpoints: [endpoint] });
+    else {
+      const price = ticketPrice(config, name);
+      out.push({ name, difficulty, minDifficulty: config.minDifficulty, maxDifficulty: config.maxDifficulty, endpoints: [endpoint],
+        ...(price === ticketPrice(config, config.algo) ? {} : { price }) });
+    }
   }
   return out;
 }

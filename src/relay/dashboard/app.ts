@@ -17,9 +17,15 @@ export function dashboardApp(): void {
     htb: Array<{ name: string; parent: string | null; leaf: boolean; rate: number; ceil: number; now: number; sentBytes: number; queuedBytes: number; mode: string }> | null;
     partners: Array<{ publicKey: string; url: string; served: number; paid: number; conflicts: number; unpaid: number; trustLimit: number; accepting: boolean }>;
     estimate: {
-      mode: 'pool' | 'solo'; earned: number; earnedPerMonth: number; units: number; uptimeSeconds: number;
+      mode: 'pool' | 'solo'; earned: number; earnedPerMonth: number; units: number; uptimeSeconds: number; since: number; periodSeconds: number;
+      run: { earned: number; units: number; uptimeSeconds: number };
       model: { incomePerMonth: number; costPerMonth: number; profitPerMonth: number; predicted: number } | null;
       inputs: { bandwidthKBps: number | null; role: string; revenueCentsPerDay: number; usdPerShare: number; usdPerBlock: number };
+    };
+    totals: { since: number; algos: Record<string, { accepted: number; forwarded: number; upstreamAccepted: number; blocks: number }> };
+    history: {
+      range: string; resolutionMs: number; keepMs: number; t: number[]; ms: number[]; sessions: number[]; hashRate: Record<string, number[]>;
+      accepted: number[]; rejected: number[]; forwarded: number[]; upstreamAccepted: number[]; htb: Record<string, number[]>;
     };
     series: {
       intervalMs: number; t: number[]; sessions: number[]; hashRate: Record<string, number[]>; accepted: number[]; rejected: number[];
@@ -55,6 +61,7 @@ export function dashboardApp(): void {
   const fmtBytes = (v: number) => scaled(v, ['B/s', 'kB/s', 'MB/s', 'GB/s'], 1000);
   const fmtSize = (v: number) => scaled(v, ['B', 'kB', 'MB', 'GB'], 1000);
   const fmtUsd = (v: number): string => (v < 0 ? `\u2212${fmtUsd(-v)}` : v === 0 ? '$0' : v < 0.01 ? `$${v.toPrecision(3)}` : `$${v.toFixed(2)}`);
+  const fmtSince = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const fmtDuration = (s: number) => {
     const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
     return d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min` : `${Math.floor(s)} s`;
@@ -120,7 +127,8 @@ export function dashboardApp(): void {
     const x = (tv: number) => box.left + ((tv - t0) / Math.max(1, t1 - t0)) * (box.right - box.left);
     for (const [tv, anchor] of [[t0, 'start'], [(t0 + t1) / 2, 'middle'], [t1, 'end']] as const) {
       const ago = Math.round((t1 - tv) / 60_000);
-      svg.append(svgEl('text', { x: x(tv), y: box.bottom + 14, 'text-anchor': anchor }, tv === t1 ? 'now' : ago === 0 ? `-${Math.round((t1 - tv) / 1000)} s` : `-${ago} min`));
+      const label = tv === t1 ? 'now' : ago === 0 ? `-${Math.round((t1 - tv) / 1000)} s` : ago < 120 ? `-${ago} min` : ago < 2880 ? `-${Math.round(ago / 60)} h` : `-${Math.round(ago / 1440)} d`;
+      svg.append(svgEl('text', { x: x(tv), y: box.bottom + 14, 'text-anchor': anchor }, label));
     }
     for (const s of series) {
       const d = s.values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(t[i]!).toFixed(1)},${y(Number.isFinite(v) ? v : 0).toFixed(1)}`).join('');
@@ -174,8 +182,38 @@ export function dashboardApp(): void {
     el.replaceChildren(tr(head, 'th'), ...rows.map((r) => tr(r, 'td')));
   }
 
-  /** Per-interval counts from a cumulative counter (a restart-free daemon's counters only grow). */
-  const deltas = (v: number[]) => v.slice(1).map((x, i) => Math.max(0, x - v[i]!));
+  /** The chart range: '1h' (the stored history, then the live samples) or '24h' / '7d' (stored history). */
+  let range = '1h';
+  const perMinute = (count: number, ms: number) => (ms > 0 ? (count * 60_000) / ms : 0);
+
+  /**
+   * The columns the charts draw. Gauges at `t`; counts as per-minute rates at `tRate`: from the
+   * stored points' counts over their span, and from the live ring's cumulative counters differenced.
+   */
+  function chartData(s: Snap) {
+    const h = s.history;
+    const r = range === '1h' ? s.series : { t: [] as number[], sessions: [] as number[], hashRate: {} as Record<string, number[]>, accepted: [] as number[], rejected: [] as number[], forwarded: [] as number[], upstreamAccepted: [] as number[], htb: {} as Record<string, number[]> };
+    const cut = r.t.length > 0 ? r.t[0]! : Infinity;
+    const idx = h.t.flatMap((tv, i) => (tv < cut ? [i] : []));
+    const gauge = (hv: number[] | undefined, rv: number[] | undefined) => [...idx.map((i) => hv?.[i] ?? 0), ...(rv ?? [])];
+    const rate = (hv: number[], rv: number[]) => [
+      ...idx.map((i) => perMinute(hv[i] ?? 0, h.ms[i] ?? 0)),
+      ...rv.slice(1).map((v, j) => perMinute(Math.max(0, v - rv[j]!), r.t[j + 1]! - r.t[j]!)),
+    ];
+    const ht = idx.map((i) => h.t[i]!);
+    const names = (a: Record<string, number[]>, b: Record<string, number[]>) => [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return {
+      t: [...ht, ...r.t],
+      tRate: [...ht, ...r.t.slice(1)],
+      sessions: gauge(h.sessions, r.sessions),
+      hashRate: Object.fromEntries(names(h.hashRate, r.hashRate).map((n) => [n, gauge(h.hashRate[n], r.hashRate[n])])),
+      accepted: rate(h.accepted, r.accepted),
+      rejected: rate(h.rejected, r.rejected),
+      forwarded: rate(h.forwarded, r.forwarded),
+      upstreamAccepted: rate(h.upstreamAccepted, r.upstreamAccepted),
+      htb: Object.fromEntries(names(h.htb, r.htb).map((n) => [n, gauge(h.htb[n], r.htb[n])])),
+    };
+  }
 
   function renderEstimate(s: Snap): void {
     const e = s.estimate;
@@ -198,8 +236,9 @@ export function dashboardApp(): void {
     const basis = e.mode === 'solo'
       ? `${fmtInt(e.units)} blocks found × ${fmtUsd(e.inputs.usdPerBlock)} (dashboard.usdPerBlock)`
       : `${e.units.toPrecision(4)} difficulty-1 shares accepted upstream × ${fmtUsd(e.inputs.usdPerShare)} (dashboard.usdPerShare)`;
-    const parts = [block(`Earned in ${fmtDuration(e.uptimeSeconds)}`, fmtUsd(e.earned), basis, 'v-earned')];
-    parts.push(block('At this pace, per month', fmtUsd(e.earnedPerMonth), 'earned so far, scaled to 30 days', 'v-pace'));
+    const run = `; this run: ${fmtUsd(e.run.earned)} in ${fmtDuration(e.run.uptimeSeconds)}`;
+    const parts = [block(`Earned since ${fmtSince(e.since)} (${fmtDuration(e.periodSeconds)})`, fmtUsd(e.earned), basis + run, 'v-earned')];
+    parts.push(block('At this pace, per month', fmtUsd(e.earnedPerMonth), 'earned since then, scaled to 30 days', 'v-pace'));
     if (e.model === null) {
       parts.push(block("Model's prediction", '—', 'set dashboard.bandwidthKBps (the relay\u2019s consensus bandwidth) to compare', 'v-predicted'));
     } else {
@@ -251,19 +290,26 @@ export function dashboardApp(): void {
     setText('v-forwarded', fmtInt(s.upstream.forwarded));
     setText('l-upstream', s.upstream.kind === 'solo' ? 'Blocks found (solo)' : 'Accepted upstream');
     setText('v-upstream', fmtInt(s.upstream.kind === 'solo' ? s.upstream.blocks : s.upstream.accepted));
+    const all = Object.values(s.totals.algos);
+    const mine = s.totals.algos[s.algo];
+    const since = ` since ${fmtSince(s.totals.since)}`;
+    setText('s-accepted', fmtInt(all.reduce((a, t) => a + t.accepted, 0)) + since);
+    setText('s-forwarded', fmtInt(mine?.forwarded ?? 0) + since);
+    setText('s-upstream', fmtInt((s.upstream.kind === 'solo' ? mine?.blocks : mine?.upstreamAccepted) ?? 0) + since);
     setText('v-issued', fmtInt(s.tickets.issued));
     setText('v-spent', fmtInt(s.tickets.spent));
 
-    const t = s.series.t;
-    lineChart(byId('c-hashrate') as unknown as SVGSVGElement, t, Object.entries(s.series.hashRate).map(([name, values], i) => ({ name, values, color: COLORS[i % COLORS.length]! })), fmtHash);
-    lineChart(byId('c-sessions') as unknown as SVGSVGElement, t, [{ name: 'sessions', values: s.series.sessions, color: COLORS[0]! }], fmtCount);
-    lineChart(byId('c-shares') as unknown as SVGSVGElement, t.slice(1), [
-      { name: 'accepted', values: deltas(s.series.accepted), color: COLORS[1]! },
-      { name: 'rejected', values: deltas(s.series.rejected), color: COLORS[2]! },
+    const c = chartData(s);
+    const t = c.t;
+    lineChart(byId('c-hashrate') as unknown as SVGSVGElement, t, Object.entries(c.hashRate).map(([name, values], i) => ({ name, values, color: COLORS[i % COLORS.length]! })), fmtHash);
+    lineChart(byId('c-sessions') as unknown as SVGSVGElement, t, [{ name: 'sessions', values: c.sessions, color: COLORS[0]! }], fmtCount);
+    lineChart(byId('c-shares') as unknown as SVGSVGElement, c.tRate, [
+      { name: 'accepted', values: c.accepted, color: COLORS[1]! },
+      { name: 'rejected', values: c.rejected, color: COLORS[2]! },
     ], fmtCount);
-    lineChart(byId('c-upstream') as unknown as SVGSVGElement, t, [
-      { name: 'forwarded', values: s.series.forwarded, color: COLORS[0]! },
-      { name: s.upstream.kind === 'solo' ? 'shares checked for a block (solo)' : 'accepted by the pool', values: s.series.upstreamAccepted, color: COLORS[1]! },
+    lineChart(byId('c-upstream') as unknown as SVGSVGElement, c.tRate, [
+      { name: 'forwarded', values: c.forwarded, color: COLORS[0]! },
+      { name: s.upstream.kind === 'solo' ? 'shares checked for a block (solo)' : 'accepted by the pool', values: c.upstreamAccepted, color: COLORS[1]! },
     ], fmtCount);
 
     const reasons = Object.entries(s.shares.rejected).sort((a, b) => b[1] - a[1]);
@@ -311,7 +357,7 @@ export function dashboardApp(): void {
     } else {
       htbSvg.style.display = '';
       const leaves = s.htb.filter((c) => c.leaf);
-      lineChart(htbSvg, t, leaves.map((c, i) => ({ name: c.name, values: s.series.htb[c.name] ?? [], color: COLORS[i % COLORS.length]! })), fmtBytes);
+      lineChart(htbSvg, t, leaves.map((l, i) => ({ name: l.name, values: c.htb[l.name] ?? [], color: COLORS[i % COLORS.length]! })), fmtBytes);
       const parentOf = new Map(s.htb.map((c) => [c.name, c.parent]));
       const depth = (name: string): number => {
         const p = parentOf.get(name);
@@ -345,16 +391,17 @@ export function dashboardApp(): void {
   }
   const token = sessionStorage.getItem(TOKEN_KEY);
 
-  async function poll(): Promise<void> {
+  /** Fetches and draws one snapshot; false when the token is missing or refused (polling stops). */
+  async function load(): Promise<boolean> {
     if (token === null) {
       notice('No access token. Open the dashboard URL the relay printed at startup (dashboard http://127.0.0.1:PORT/#token=…); the token is also in dashboard.token in the data directory.');
-      return;
+      return false;
     }
     try {
-      const res = await fetch('/api/snapshot', { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+      const res = await fetch(`/api/snapshot?history=${encodeURIComponent(range)}`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
       if (res.status === 401) {
         notice('The access token was refused. Open the dashboard URL the relay printed at startup.');
-        return;
+        return false;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       render((await res.json()) as Snap);
@@ -362,7 +409,18 @@ export function dashboardApp(): void {
     } catch (err) {
       notice(`Cannot reach the relay daemon: ${String(err)}. Retrying…`);
     }
-    setTimeout(() => void poll(), 2000);
+    return true;
+  }
+
+  async function poll(): Promise<void> {
+    if (await load()) setTimeout(() => void poll(), 2000);
+  }
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#range button')) {
+    b.addEventListener('click', () => {
+      range = b.dataset.range ?? '1h';
+      for (const o of document.querySelectorAll<HTMLButtonElement>('#range button')) o.setAttribute('aria-pressed', String(o === b));
+      void load();
+    });
   }
   void poll();
 }

@@ -5,10 +5,11 @@ import type { GatewayHandle } from '../gateway/server.js';
 import type { Store } from '../store/store.js';
 import { gatewayClasses } from '../gateway/classes.js';
 import type { GatewaySettings } from '../gateway/settings.js';
+import { History, type HistoryOptions } from './history.js';
 import { Sampler, type HtbView } from './sampler.js';
 import { startDashboardServer, type DashboardServer } from './server.js';
 import type { DashboardSettings } from './settings.js';
-import { buildSnapshot, type PartnerView, type Snapshot } from './snapshot.js';
+import { buildSnapshot, parseHistoryRange, type HistoryRange, type PartnerView, type Snapshot } from './snapshot.js';
 import { TicketDays } from './ticket-days.js';
 import { loadOrCreateToken } from './token.js';
 
@@ -29,12 +30,15 @@ export interface DashboardInput {
   readonly log: Logger;
   readonly now: () => number;
   readonly sampleMs?: number;
+  /** The stored history's resolution and retention (default a point a minute, 7 days). */
+  readonly history?: HistoryOptions;
   readonly rand?: (n: number) => Uint8Array;
 }
 
 export interface DashboardHandle extends DashboardServer {
   readonly sampler: Sampler;
-  snapshot(): Snapshot;
+  readonly history: History;
+  snapshot(range?: HistoryRange): Snapshot;
 }
 
 export async function startDashboard(input: DashboardInput): Promise<DashboardHandle> {
@@ -43,11 +47,15 @@ export async function startDashboard(input: DashboardInput): Promise<DashboardHa
   const htbTree = g === null ? null : gatewayClasses(g.tree, g.freeClass, g.paidClasses).tree;
   const htb = (): HtbView | null => (gateway === null || htbTree === null ? null : { tree: htbTree, stats: () => gateway.pacer.stats() });
   const ticketDays = new TicketDays(input.store, (issuer) => ledger.partnerOfIssuer(issuer) === undefined, input.graceMs);
-  const sampler = new Sampler({ stats: input.stats, htb, ticketDays }, input.now, (err) => input.log.error({ err: String(err) }, 'dashboard sample failed'), input.sampleMs);
+  const history = new History(input.store, input.history);
+  const sampler = new Sampler({ stats: input.stats, htb, ticketDays, history }, input.now, (err) => input.log.error({ err: String(err) }, 'dashboard sample failed'), input.sampleMs);
   const partners = (): PartnerView[] =>
     ledger.partners.map((p) => ({ publicKey: p.publicKey, url: p.url, ...ledger.trust(p.publicKey) }));
-  const snapshot = () =>
-    buildSnapshot({ name: input.name, algo: input.algo, settings: input.settings, sampler, stats: input.stats, htb, partners, now: input.now });
+  const snapshot = (range: HistoryRange = '1h') =>
+    buildSnapshot(
+      { name: input.name, algo: input.algo, settings: input.settings, sampler, earnings: input.store.earnings, history, stats: input.stats, htb, partners, now: input.now },
+      range,
+    );
   sampler.start();
   let server: DashboardServer;
   try {
@@ -55,7 +63,7 @@ export async function startDashboard(input: DashboardInput): Promise<DashboardHa
       host: input.settings.host,
       port: input.settings.port,
       token,
-      snapshot,
+      snapshot: (query) => snapshot(parseHistoryRange(query.get('history'))),
       onError: (err) => input.log.error({ err: String(err) }, 'dashboard request failed'),
     });
   } catch (err) {
@@ -67,6 +75,7 @@ export async function startDashboard(input: DashboardInput): Promise<DashboardHa
   return {
     ...server,
     sampler,
+    history,
     snapshot,
     async close() {
       sampler.stop();

@@ -24,26 +24,28 @@ export const PAGE_HTML = `<!doctype html>
   <section class="tiles">
     <div class="tile"><div class="label">Connected sessions</div><div class="value" id="v-sessions">-</div></div>
     <div class="tile"><div class="label">Hash rate</div><div class="value" id="v-hashrate">-</div></div>
-    <div class="tile"><div class="label">Shares accepted</div><div class="value" id="v-accepted">-</div></div>
+    <div class="tile"><div class="label">Shares accepted</div><div class="value" id="v-accepted">-</div><div class="sub" id="s-accepted"></div></div>
     <div class="tile"><div class="label">Shares rejected</div><div class="value" id="v-rejected">-</div></div>
-    <div class="tile"><div class="label">Forwarded upstream</div><div class="value" id="v-forwarded">-</div></div>
-    <div class="tile"><div class="label" id="l-upstream">Accepted upstream</div><div class="value" id="v-upstream">-</div></div>
+    <div class="tile"><div class="label">Forwarded upstream</div><div class="value" id="v-forwarded">-</div><div class="sub" id="s-forwarded"></div></div>
+    <div class="tile"><div class="label" id="l-upstream">Accepted upstream</div><div class="value" id="v-upstream">-</div><div class="sub" id="s-upstream"></div></div>
     <div class="tile"><div class="label">Tickets issued</div><div class="value" id="v-issued">-</div></div>
     <div class="tile"><div class="label">Tickets spent (remembered)</div><div class="value" id="v-spent">-</div></div>
   </section>
+  <div class="range" id="range" role="group" aria-label="chart range">charts:
+    <button type="button" data-range="1h" aria-pressed="true">1 h</button><button type="button" data-range="24h" aria-pressed="false">24 h</button><button type="button" data-range="7d" aria-pressed="false">7 d</button></div>
   <section class="grid">
     <article class="panel wide" id="p-estimate"><h2>Earnings: actual vs the paper's model</h2><div id="estimate"></div></article>
     <article class="panel"><h2>Hash rate <span class="muted" id="algo2"></span></h2><svg class="chart" id="c-hashrate" data-chart="hashrate"></svg></article>
     <article class="panel"><h2>Connected sessions</h2><svg class="chart" id="c-sessions" data-chart="sessions"></svg></article>
-    <article class="panel"><h2>Shares per interval</h2><svg class="chart" id="c-shares" data-chart="shares"></svg>
+    <article class="panel"><h2>Shares per minute</h2><svg class="chart" id="c-shares" data-chart="shares"></svg>
       <h3>Rejected by reason, since start</h3><div id="reasons" class="bars"></div></article>
-    <article class="panel"><h2>Upstream: forwarded and accepted</h2><svg class="chart" id="c-upstream" data-chart="upstream"></svg></article>
+    <article class="panel"><h2>Upstream per minute: forwarded and accepted</h2><svg class="chart" id="c-upstream" data-chart="upstream"></svg></article>
     <article class="panel"><h2>Tickets per day</h2><svg class="chart" id="c-tickets" data-chart="tickets"></svg><table id="t-tickets"></table></article>
     <article class="panel"><h2>Priority traffic (HTB classes)</h2><svg class="chart" id="c-htb" data-chart="htb"></svg><table id="t-htb"></table></article>
     <article class="panel wide"><h2>Partner relays (Protocol 2)</h2><table id="t-partners"></table></article>
   </section>
 </main>
-<footer class="muted">Served by the relay daemon on loopback. Charts: the last hour, one point per sample.</footer>
+<footer class="muted">Served by the relay daemon on loopback. Charts: 1 h is the live samples since the daemon started, the stored history (one point a minute) before that; 24 h and 7 d are the stored history. Tile totals and earnings are kept in the store across restarts.</footer>
 </body></html>
 `;
 
@@ -71,7 +73,10 @@ main { padding: 18px 24px; }
 .notice { margin: 18px 24px 0; padding: 12px 16px; border: 1px solid var(--bad); border-radius: 8px; color: var(--bad); }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-bottom: 18px; }
 .tile { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
-.tile .label { color: var(--muted); font-size: 12px; } .tile .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; margin-top: 4px; }
+.tile .label, .tile .sub { color: var(--muted); font-size: 12px; } .tile .sub { margin-top: 2px; }
+.range { display: flex; gap: 6px; align-items: center; justify-content: flex-end; margin: 0 0 12px; color: var(--muted); font-size: 12px; }
+.range button { background: var(--panel); color: var(--text); border: 1px solid var(--line); border-radius: 6px; padding: 3px 10px; font: inherit; cursor: pointer; }
+.range button[aria-pressed=true] { border-color: var(--accent); color: var(--accent); } .tile .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; margin-top: 4px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; align-items: start; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; min-width: 0; overflow-x: auto; }
 .panel.wide { grid-column: 1 / -1; }

@@ -1,7 +1,7 @@
 import type { ClassStats } from '../../core/htb/index.js';
 import type { HtbTree } from '../../core/htb/index.js';
 import type { RelayStats } from '../daemon.js';
-import { Earnings } from './estimate.js';
+import type { History } from './history.js';
 import { TimeSeriesRing } from './ring.js';
 import type { TicketDay, TicketDays } from './ticket-days.js';
 
@@ -9,6 +9,7 @@ import type { TicketDay, TicketDays } from './ticket-days.js';
  * Samples the daemon's own counters every `intervalMs` into a bounded ring (default 1 point / 5 s
  * for an hour), from which the dashboard draws its charts. Rates (HTB bytes/s) are differences of
  * counters between two samples; cumulative counters are kept as they are and differenced by the page.
+ * Each sample also goes to the coarse history in the store (history.ts), when one is given.
  */
 export interface Sample {
   readonly sessions: number;
@@ -32,6 +33,7 @@ export interface SamplerSources {
   /** The gateway's pacer and class tree, or null when no gateway runs. */
   htb(): HtbView | null;
   readonly ticketDays: TicketDays;
+  readonly history?: History;
 }
 
 export const DEFAULT_INTERVAL_MS = 5_000;
@@ -40,7 +42,6 @@ export const DEFAULT_CAPACITY = 720;
 export class Sampler {
   readonly ring: TimeSeriesRing<Sample>;
   readonly intervalMs: number;
-  readonly earnings = new Earnings();
   readonly #sources: SamplerSources;
   readonly #now: () => number;
   #lastSent: { t: number; bytes: Map<string, number> } | undefined;
@@ -90,7 +91,6 @@ export class Sampler {
   sample(): Sample {
     const t = this.#now();
     const s = this.#sources.stats();
-    this.earnings.observe(s.upstream);
     this.#htbNow = this.#htbRates(t);
     this.#days = this.#sources.ticketDays.update(t);
     const rejected = Object.values(s.shares.rejected).reduce((a, b) => a + b, 0);
@@ -104,7 +104,9 @@ export class Sampler {
       htb: this.#htbNow,
     };
     const last = this.ring.last();
-    this.ring.push(last === undefined ? t : Math.max(t, last.t), sample);
+    const at = last === undefined ? t : Math.max(t, last.t);
+    this.ring.push(at, sample);
+    this.#sources.history?.offer(at, sample);
     return sample;
   }
 

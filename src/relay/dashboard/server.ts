@@ -14,7 +14,8 @@ export interface DashboardServerOptions {
   readonly host: string;
   readonly port: number;
   readonly token: string;
-  snapshot(): unknown;
+  /** The snapshot for the request's query; an InputError (a bad parameter) is answered 400. */
+  snapshot(query: URLSearchParams): unknown;
   onError?(err: unknown): void;
 }
 
@@ -55,6 +56,11 @@ function hostAllowed(header: string | undefined, port: number): boolean {
   return name.toLowerCase() === 'localhost' || isLoopbackHost(name);
 }
 
+function splitUrl(url: string): [string, string] {
+  const q = url.indexOf('?');
+  return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
+}
+
 export async function startDashboardServer(o: DashboardServerOptions): Promise<DashboardServer> {
   if (!isLoopbackHost(o.host)) throw new InputError('dashboard.listen', `the dashboard listens on loopback only, not '${o.host}'`);
   let port = o.port;
@@ -62,7 +68,7 @@ export async function startDashboardServer(o: DashboardServerOptions): Promise<D
     try {
       if (!hostAllowed(req.headers.host, port)) return send(res, 403, 'text/plain; charset=utf-8', 'this dashboard answers only to its loopback address\n');
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
-      const path = (req.url ?? '/').split('?')[0];
+      const [path, search] = splitUrl(req.url ?? '/');
       if (path === '/') return send(res, 200, 'text/html; charset=utf-8', PAGE_HTML);
       if (path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', APP_JS);
       if (path === '/app.css') return send(res, 200, 'text/css; charset=utf-8', APP_CSS);
@@ -70,7 +76,14 @@ export async function startDashboardServer(o: DashboardServerOptions): Promise<D
         if (!tokenMatches(presentedToken(req.headers.authorization, req.headers.cookie), o.token)) {
           return send(res, 401, 'application/json', '{"error":"missing or wrong dashboard token"}\n', { 'www-authenticate': 'Bearer realm="workpass-dashboard"' });
         }
-        return send(res, 200, 'application/json', JSON.stringify(o.snapshot()) + '\n');
+        let body: unknown;
+        try {
+          body = o.snapshot(new URLSearchParams(search));
+        } catch (err) {
+          if (err instanceof InputError) return send(res, 400, 'application/json', JSON.stringify({ error: err.message }) + '\n');
+          throw err;
+        }
+        return send(res, 200, 'application/json', JSON.stringify(body) + '\n');
       }
       return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     } catch (err) {

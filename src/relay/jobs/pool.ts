@@ -21,6 +21,8 @@ export interface PoolOptions {
   readonly now?: () => number;
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** Each share forwarded and each answer to one, with the pool difficulty in force (the dashboard's earnings counters). */
+  readonly onShare?: (event: 'forwarded' | 'accepted' | 'rejected', poolDifficulty: number) => void;
 }
 
 const MAX_LINE_BYTES = 64 * 1024;
@@ -95,6 +97,7 @@ export class PoolSource implements JobSource {
     const id = this.nextId++;
     this.pending.set(id, 'submit');
     this.counts.forwarded++;
+    this.opts.onShare?.('forwarded', this.difficulty);
     this.write(encodeRequest(id, 'mining.submit', [this.opts.pool.user, share.job.jobId, slice + share.extranonce2, share.ntime, share.nonce]));
   }
 
@@ -174,8 +177,10 @@ export class PoolSource implements JobSource {
     if (what === undefined) return;
     this.pending.delete(msg.id as number);
     if (what === 'submit') {
-      if (msg.result === true && msg.error === null) this.counts.accepted++;
+      const accepted = msg.result === true && msg.error === null;
+      if (accepted) this.counts.accepted++;
       else this.counts.rejected++;
+      this.opts.onShare?.(accepted ? 'accepted' : 'rejected', this.difficulty);
     } else if (what === 'subscribe') {
       if (msg.error !== null) throw new Error(`pool refused subscribe: ${msg.error[1]}`);
       const r = decodeSubscribeResult(msg.result);

@@ -72,15 +72,62 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   },
   // Protocol 2 (ticket exchange) ledger: src/relay/exchange/schema.ts.
   { version: 2, sql: EXCHANGE_SCHEMA_SQL },
+  {
+    version: 3,
+    sql: `
+      -- What the dashboard's earnings are computed from, per mined algorithm, since the row was made
+      -- (the first start with this schema). Only ever raised; written in the transactions that count.
+      --   accepted, work: shares accepted from miners and their assigned difficulty (with their credit)
+      --   forwarded: shares sent upstream to the pool; upstream_accepted / upstream_rejected: its answers
+      --   upstream_work: pool difficulty summed over the shares it accepted (pool mode earnings)
+      --   blocks: blocks found (solo mode earnings)
+      -- work and upstream_work are doubles: a pool's difficulty in nano units would overflow 64 bits.
+      CREATE TABLE earnings (
+        algo TEXT PRIMARY KEY,
+        accepted INTEGER NOT NULL DEFAULT 0 CHECK (accepted >= 0),
+        work REAL NOT NULL DEFAULT 0 CHECK (work >= 0),
+        forwarded INTEGER NOT NULL DEFAULT 0 CHECK (forwarded >= 0),
+        upstream_accepted INTEGER NOT NULL DEFAULT 0 CHECK (upstream_accepted >= 0),
+        upstream_rejected INTEGER NOT NULL DEFAULT 0 CHECK (upstream_rejected >= 0),
+        upstream_work REAL NOT NULL DEFAULT 0 CHECK (upstream_work >= 0),
+        blocks INTEGER NOT NULL DEFAULT 0 CHECK (blocks >= 0),
+        since INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- The dashboard's coarse history (src/relay/dashboard/history.ts): one point a minute, the
+      -- newest kept. t: when the point was taken (ms); ms: the span it covers; point: its JSON.
+      CREATE TABLE dashboard_history (
+        t INTEGER PRIMARY KEY,
+        ms INTEGER NOT NULL CHECK (ms > 0),
+        point TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
-export function migrate(db: Database.Database): number {
+/** The store was written by a newer workpass: opening it could corrupt what that version wrote. */
+export class SchemaVersionError extends Error {
+  override readonly name = 'SchemaVersionError';
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(`database schema version ${found} is newer than this relay (${known}): run the newer workpass, or use another --data-dir`);
+  }
+}
+
+/**
+ * Brings the database to the newest version in `migrations` (tests pass a prefix of MIGRATIONS to
+ * build a store as an older release left it) and returns that version.
+ */
+export function migrate(db: Database.Database, migrations: ReadonlyArray<{ version: number; sql: string }> = MIGRATIONS): number {
+  if (migrations.length === 0) throw new RangeError('migrations: expected at least one');
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
   const current = row.v ?? 0;
-  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-  if (current > latest) throw new Error(`database schema version ${current} is newer than this relay (${latest})`);
-  for (const m of MIGRATIONS) {
+  const latest = migrations[migrations.length - 1]!.version;
+  if (current > latest) throw new SchemaVersionError(current, latest);
+  for (const m of migrations) {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { EarningsCounters } from './earnings.js';
 import { migrate } from './migrations.js';
 
 /**
@@ -65,6 +66,8 @@ export function tokenHash(token: string): Buffer {
 export class Store {
   readonly db: Database.Database;
   readonly schemaVersion: number;
+  /** The dashboard's earnings counters (src/relay/store/earnings.ts). */
+  readonly earnings: EarningsCounters;
   private readonly st;
 
   readonly path: string;
@@ -79,7 +82,14 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.schemaVersion = migrate(this.db);
+    try {
+      this.schemaVersion = migrate(this.db);
+    } catch (err) {
+      // A store this code cannot use (newer schema, failed migration) is left as it was, and closed.
+      this.db.close();
+      throw err;
+    }
+    this.earnings = new EarningsCounters(this.db);
     const db = this.db;
     this.st = {
       insertSession: db.prepare('INSERT INTO sessions (token_hash, mode, created_at, last_seen) VALUES (?, ?, ?, ?)'),

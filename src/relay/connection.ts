@@ -28,6 +28,10 @@ const NOTIFY_CACHE = new WeakMap<Job, [string | undefined, string | undefined]>(
 
 /** How many of a connection's most recent jobs stay valid (older ones are stale, error 21). */
 const JOBS_KEPT = 8;
+/** How far a submitted share's ntime may lead the relay's clock. */
+const MAX_NTIME_FUTURE_SECONDS = 600;
+/** How far ahead of the clock a resent job's ntime may roll: half that, so its shares always pass. */
+const MAX_NTIME_LEAD_SECONDS = MAX_NTIME_FUTURE_SECONDS / 2;
 /** A connection that keeps sending past its rate limit this many times is dropped. */
 const MAX_RATE_STRIKES = 50;
 
@@ -48,6 +52,8 @@ export class Connection {
   private sessionsOpened = 0;
   /** When the last mining.notify went out (for the keep-alive). */
   private lastJobSent = 0;
+  /** The job of the last mining.notify and the ntime it carried (variants roll it forward). */
+  private lastSent: { job: Job; ntime: number } | undefined;
   lastActivity: number;
   closed = false;
 
@@ -204,13 +210,15 @@ export class Connection {
       this.sentDifficulty = difficulty;
     }
     const jobId = this.variant === 0 ? job.jobId : `${job.jobId}.${this.variant.toString(16)}`;
+    const ntime = this.variant === 0 ? job.ntime : this.rollNtime(job);
     this.variant = 0;
+    this.lastSent = { job, ntime: parseInt(ntime, 16) };
     this.jobs.set(jobId, { job, difficulty, seen: new Set() });
     while (this.jobs.size > JOBS_KEPT) this.jobs.delete(this.jobs.keys().next().value as string);
     // The common case (no variant) is the same text for every connection: encode it once per job.
     let text = jobId === job.jobId ? NOTIFY_CACHE.get(job)?.[clean ? 1 : 0] : undefined;
     if (text === undefined) {
-      text = encodeRequest(null, 'mining.notify', encodeNotifyParams({ ...job, jobId, merkleBranch: job.merkleBranches, cleanJobs: clean }));
+      text = encodeRequest(null, 'mining.notify', encodeNotifyParams({ ...job, jobId, ntime, merkleBranch: job.merkleBranches, cleanJobs: clean }));
       if (jobId === job.jobId) {
         const entry = NOTIFY_CACHE.get(job) ?? [undefined, undefined];
         entry[clean ? 1 : 0] = text;
@@ -219,6 +227,21 @@ export class Connection {
     }
     this.lastJobSent = this.ctx.now();
     this.send(text);
+  }
+
+  /**
+   * The ntime of a job sent again under a fresh id: later than any ntime this connection was sent
+   * for that job (now, or one second past the last), at most MAX_NTIME_LEAD_SECONDS ahead of now.
+   * A fresh id alone is not enough: cpuminer keeps hashing its current work, under the old job id
+   * and the old difficulty, as long as the 76 header bytes it builds from the new job are the same
+   * (and they are: it starts every new job id at extranonce2 0). So the new difficulty would never
+   * take effect, and once JOBS_KEPT fresh ids had gone out its shares would all be stale.
+   */
+  private rollNtime(job: Job): string {
+    const nowSeconds = Math.floor(this.ctx.now() / 1000);
+    const last = this.lastSent?.job === job ? this.lastSent.ntime : job.ntimeValue;
+    const rolled = Math.max(job.ntimeValue, Math.min(Math.max(nowSeconds, last + 1), nowSeconds + MAX_NTIME_LEAD_SECONDS));
+    return rolled.toString(16).padStart(8, '0');
   }
 
   /** Resends the current job under a fresh id (after a difficulty change, or as a keep-alive). */
@@ -271,7 +294,7 @@ export class Connection {
     const sent = this.jobs.get(s.jobId);
     if (sent === undefined) return this.refuse('stale', ErrorCode.jobNotFound, 'job not found (stale)');
     const ntime = parseInt(s.ntime, 16);
-    if (ntime < sent.job.ntimeValue || ntime > Math.floor(now / 1000) + 600) return this.refuse('ntime', ErrorCode.other, 'ntime out of range');
+    if (ntime < sent.job.ntimeValue || ntime > Math.floor(now / 1000) + MAX_NTIME_FUTURE_SECONDS) return this.refuse('ntime', ErrorCode.other, 'ntime out of range');
     const key = s.extranonce2 + s.ntime + s.nonce;
     if (sent.seen.has(key)) return this.refuse('duplicate', ErrorCode.duplicateShare, 'duplicate share');
     const header = buildHeader(sent.job, this.extranonce1, s.extranonce2, s.ntime, s.nonce);
@@ -280,7 +303,7 @@ export class Connection {
       return this.refuse('low-difficulty', ErrorCode.lowDifficulty, 'low difficulty share');
     }
     sent.seen.add(key);
-    const retarget = this.vardiff.onShare(now) !== undefined;
+    const retarget = this.vardiff.onShare(now, sent.difficulty) !== undefined;
     this.ctx.credit(worker.sessionId, worker.mode, sent.difficulty, now, (ok) => {
       if (id !== null) this.send(ok ? encodeResult(id, true) : encodeError(id, ErrorCode.other, 'internal error: share not recorded'));
       if (retarget) this.resendWithNewDifficulty();

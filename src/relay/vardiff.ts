@@ -4,6 +4,12 @@
  * target / observed seconds-per-share, at most 4x either way; a session that finds nothing for a
  * whole window is scaled down as if it had found one share at the window's end. The caller applies a
  * new difficulty from the next job it sends.
+ *
+ * A share counts for the difficulty it was found at, relative to the current one: a miner keeps
+ * hashing the work it has until it takes the next job (cpuminer only switches when it finds a share
+ * or the header it hashes changes), so shares at the old, lower difficulty keep arriving after a
+ * retarget. Counted as whole shares they would look like a miner still too fast for the new
+ * difficulty, and vardiff would raise it again and again.
  */
 export interface VardiffOptions {
   readonly targetSeconds: number;
@@ -22,6 +28,7 @@ export function quantizeDifficulty(d: number, min: number, max: number): number 
 
 export class Vardiff {
   private windowStart: number;
+  /** Shares in this window, each weighted by its difficulty / the current difficulty. */
   private shares = 0;
 
   constructor(
@@ -36,9 +43,12 @@ export class Vardiff {
     return this.difficulty;
   }
 
-  /** Records an accepted share; returns the new difficulty when it should change. */
-  onShare(now: number): number | undefined {
-    this.shares++;
+  /**
+   * Records an accepted share found at `difficulty` (the one assigned with its job; default: the
+   * current one); returns the new difficulty when it should change.
+   */
+  onShare(now: number, difficulty: number = this.difficulty): number | undefined {
+    this.shares += difficulty / this.difficulty;
     const elapsed = (now - this.windowStart) / 1000;
     if (elapsed < this.opts.retargetSeconds && this.shares < this.opts.fastShares) return undefined;
     return this.retarget(Math.max(elapsed, 0.001) / this.shares, now);

@@ -24,6 +24,7 @@ const SHARES = 8;
 const PARTNER_KEY = 'ab'.repeat(32);
 
 let dataDir: string;
+let relayConfig: ReturnType<typeof resolveConfig>;
 let userDataDir: string;
 let backend: Server;
 let relay: RelayHandle;
@@ -62,7 +63,8 @@ beforeAll(async () => {
       }),
     },
   });
-  relay = await startRelay({ ...config, logLevel: 'silent' }, { logger: pino({ level: 'silent' }), dashboardSampleMs: 500 });
+  relayConfig = { ...config, logLevel: 'silent' };
+  relay = await startRelay(relayConfig, { logger: pino({ level: 'silent' }), dashboardSampleMs: 500 });
 
   // Mining: SHARES valid shares, one duplicate and one share that misses the target.
   const c = await MinerClient.connect(relay.ws.url);
@@ -183,5 +185,16 @@ describe('operator dashboard in chromium', () => {
     await fresh.waitForSelector('#notice:not([hidden])');
     expect(await fresh.locator('#notice').innerText()).toMatch(/No access token/);
     await fresh.close();
+  });
+
+  it('after a daemon restart on the same data dir, still shows the earlier totals', async () => {
+    for (const m of miners.splice(0)) m.close();
+    await relay.close();
+    relay = await startRelay(relayConfig, { logger: pino({ level: 'silent' }), dashboardSampleMs: 500 });
+    await page.goto(relay.dashboard!.tokenUrl);
+    await page.waitForFunction(() => document.body.dataset.updated !== undefined && document.getElementById('v-accepted')?.textContent === '0');
+    // This run has accepted nothing yet; the tile's total since counting began is the first run's.
+    expect(await page.locator('#s-accepted').innerText()).toMatch(new RegExp(`^${SHARES} since \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC$`));
+    expect(await page.locator('#v-issued').innerText()).toBe('1');
   });
 });

@@ -24,6 +24,8 @@ Settings: defaults <- --config FILE (JSON) <- environment WORKPASS_* <- flags.
   --algo NAME              sha256d | scrypt | x11 (default sha256d)
   --difficulty D           starting share difficulty, Stratum units (default 0.001)
   --price P                credit per ticket, in difficulty units (default 0.05)
+  --price-sha256d P, --price-scrypt P, --price-x11 P
+                           the ticket price of that algorithm's sessions (default: --price)
   --pool URL               stratum+tcp://HOST:PORT upstream pool (default: solo mining)
   --pool-user U, --pool-pass P
   --payout-script HEX      scriptPubKey the solo coinbase pays

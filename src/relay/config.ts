@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isAlgorithmName, type AlgorithmName } from '../core/pow/registry.js';
+import { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from '../core/pow/registry.js';
 import { InputError } from '../core/util/errors.js';
 import { bytesToHex } from '../core/util/bytes.js';
 import { addressToScript } from '../core/address/script.js';
@@ -55,8 +55,10 @@ export interface RelayConfig {
   readonly minDifficulty: number;
   readonly maxDifficulty: number;
   readonly shareSeconds: number;
-  /** Credit one ticket costs, in share-difficulty units. */
+  /** Credit one ticket costs, in share-difficulty units: the default for every algorithm. */
   readonly price: number;
+  /** Per-algorithm ticket prices overriding `price` for sessions of that algorithm (see ticketPrice). */
+  readonly prices: Readonly<Partial<Record<AlgorithmName, number>>>;
   /** Seconds of priority one ticket buys (the paper's delta t). */
   readonly dt: number;
   /** How long a ticket stays spendable after its day ends. */
@@ -122,6 +124,7 @@ export const DEFAULTS: RelayConfig = {
   shareSeconds: 15,
   // ~215M hashes a ticket: a few minutes at ~1 MH/s.
   price: 0.05,
+  prices: {},
   dt: 600,
   ticketHours: 48,
   keyDays: 7,
@@ -302,6 +305,8 @@ const SETTINGS: ReadonlyArray<{ path: string; flag?: string; parse: Parse }> = [
   { path: 'maxDifficulty', parse: num(1e-9, 1e15) },
   { path: 'shareSeconds', parse: num(1, 3600) },
   { path: 'price', flag: 'price', parse: num(1e-9, 1e12) },
+  // prices.sha256d, --price-scrypt, WORKPASS_PRICES_X11, ...: the same range as price.
+  ...ALGORITHM_NAMES.map((a) => ({ path: `prices.${a}`, flag: `price-${a}`, parse: num(1e-9, 1e12) })),
   { path: 'dt', parse: num(1, 86400, true) },
   { path: 'ticketHours', parse: num(1, 24 * 30, true) },
   { path: 'keyDays', parse: num(1, 365, true) },
@@ -347,7 +352,7 @@ function flattenFile(obj: unknown, prefix: string, out: Map<string, unknown>): v
     const path = prefix === '' ? k : `${prefix}.${k}`;
     if (SETTINGS.some((s) => s.path === path)) out.set(path, v);
     else if (SETTINGS.some((s) => s.path.startsWith(path + '.'))) flattenFile(v, path, out);
-    else fail(`config file key '${path}'`, 'unknown key');
+    else fail(`config file key '${path}'`, prefix === 'prices' ? `unknown algorithm (expected ${ALGORITHM_NAMES.join(', ')})` : 'unknown key');
   }
 }
 
@@ -385,12 +390,22 @@ export function resolveConfig(inputs: ConfigInputs): RelayConfig {
     const v = inputs.env?.[name];
     if (v !== undefined) values.set(s.path, s.parse(v, `environment ${name}`));
   }
+  for (const [name, v] of Object.entries(inputs.env ?? {})) {
+    if (v !== undefined && name.startsWith('WORKPASS_PRICES_') && !SETTINGS.some((s) => envName(s.path) === name)) {
+      fail(`environment ${name}`, `unknown algorithm (expected ${ALGORITHM_NAMES.map((a) => envName(`prices.${a}`)).join(', ')})`);
+    }
+  }
   for (const [flag, v] of inputs.flags ?? []) {
     const s = SETTINGS.find((x) => x.flag === flag);
     if (s === undefined) fail(`--${flag}`, 'unknown option');
     values.set(s.path, s.parse(v, `--${flag}`));
   }
   return build(values);
+}
+
+/** The ticket price of a session mining `algo`: prices[algo], else the default price. */
+export function ticketPrice(config: Pick<RelayConfig, 'price' | 'prices'>, algo: AlgorithmName): number {
+  return config.prices[algo] ?? config.price;
 }
 
 function build(values: Map<string, unknown>): RelayConfig {
@@ -427,6 +442,7 @@ function build(values: Map<string, unknown>): RelayConfig {
     maxDifficulty: get('maxDifficulty', d.maxDifficulty),
     shareSeconds: get('shareSeconds', d.shareSeconds),
     price: get('price', d.price),
+    prices: Object.fromEntries(ALGORITHM_NAMES.filter((a) => values.has(`prices.${a}`)).map((a) => [a, values.get(`prices.${a}`) as number])),
     dt: get('dt', d.dt),
     ticketHours: get('ticketHours', d.ticketHours),
     keyDays: get('keyDays', d.keyDays),

@@ -170,6 +170,9 @@ export class Connection {
     const tokenLength = Math.ceil((TOKEN_BYTES * 8) / 6);
     const row = username.length === tokenLength ? this.ctx.store.sessionByToken(username) : undefined;
     if (row === undefined) throw new RpcError(ErrorCode.unauthorized, 'unauthorized worker: unknown session token');
+    // Credit is in the session's algorithm's difficulty units and priced in them: never mixed.
+    const algo = this.ctx.issuer.sessionAlgo(row.id);
+    if (algo !== this.ctx.algorithm.name) throw new RpcError(ErrorCode.unauthorized, `unauthorized worker: the session mines ${algo}, this listener ${this.ctx.algorithm.name}`);
     if (!this.workers.has(username) && this.workers.size >= this.ctx.config.limits.sessionsPerConnection) {
       throw new RpcError(ErrorCode.unauthorized, 'unauthorized worker: too many workers on this connection');
     }

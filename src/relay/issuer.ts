@@ -18,7 +18,9 @@ import {
 import { ErrorCode, RpcError } from '../core/protocol/errors.js';
 import type { CommitResult, SessionMode, SessionOpenResult, SessionStatusResult, SignResult } from '../core/protocol/workpass.js';
 import { base64urlToBytes, bytesToBase64url } from '../core/util/bytes.js';
-import type { RelayConfig } from './config.js';
+import { InputError } from '../core/util/errors.js';
+import { isAlgorithmName, type AlgorithmName } from '../core/pow/registry.js';
+import { ticketPrice, type RelayConfig } from './config.js';
 import { fromNano, toNano, type Store } from './store/store.js';
 /** A ticket public key as the descriptor publishes it. */
 export interface TicketKeyInfo {
@@ -42,9 +44,12 @@ export type RandomBytes = (n: number) => Uint8Array;
  * session is also written to the store, so a restart re-imports it; ticket.sign deducts the credit,
  * answers the challenge and stores the response (wiping u, s, d) in ONE transaction, and a repeated
  * (sid, e) is answered from the store.
+ *
+ * Each session has one algorithm, that of the listener it was opened on, and pays that algorithm's
+ * ticket price (config prices, else price): credit is never converted between algorithms, and a
+ * session is authorized only on listeners of its own algorithm (sessionAlgo).
  */
 export class Issuer {
-  private readonly price: bigint;
   private readonly keyCache = new Map<string, SigningKey>();
   private readonly sessions: SignerSessions;
 
@@ -54,7 +59,6 @@ export class Issuer {
     private readonly clock: () => number,
     private readonly rand: RandomBytes = (n) => new Uint8Array(randomBytes(n)),
   ) {
-    this.price = toNano(config.price);
     this.sessions = new SignerSessions({
       keys: { current: () => this.currentKey(this.clock()).key },
       clock,
@@ -132,11 +136,27 @@ export class Issuer {
   }
 
   /** A new ticket or donation session; `algo` is the algorithm of the listener it was opened on. */
-  open(mode: SessionMode, now: number, algo: string = this.config.algo): SessionOpenResult {
+  open(mode: SessionMode, now: number, algo: AlgorithmName = this.config.algo): SessionOpenResult {
+    if (!isAlgorithmName(algo)) throw new InputError('algo', `unknown algorithm ${JSON.stringify(algo)}`);
     const token = bytesToBase64url(this.rand(16));
-    this.store.createSession(token, mode, now);
+    // The session and its algorithm in one transaction: no session is ever stored without it.
+    this.store.db.transaction(() => this.store.setMeta(algoKey(this.store.createSession(token, mode, now)), algo))();
     const { keyId } = this.currentKey(now);
-    return { token, price: this.config.price, algo, keyId, day: utcDay(now) };
+    return { token, price: ticketPrice(this.config, algo), algo, keyId, day: utcDay(now) };
+  }
+
+  /**
+   * The algorithm session `sessionId` mines: the one it was opened for. A session from before
+   * sessions had an algorithm (no record) is the WebSocket listener's (config.algo).
+   */
+  sessionAlgo(sessionId: number): AlgorithmName {
+    const algo = this.store.meta(algoKey(sessionId));
+    return isAlgorithmName(algo) ? algo : this.config.algo;
+  }
+
+  /** The session's ticket price in nano-difficulty units (the store's credit unit). */
+  private priceNano(sessionId: number): bigint {
+    return toNano(ticketPrice(this.config, this.sessionAlgo(sessionId)));
   }
 
   private session(token: string) {
@@ -147,7 +167,7 @@ export class Issuer {
 
   status(token: string): SessionStatusResult {
     const row = this.session(token);
-    return { credit: fromNano(row.credit), price: this.config.price, issued: row.issued, mode: row.mode };
+    return { credit: fromNano(row.credit), price: ticketPrice(this.config, this.sessionAlgo(row.id)), issued: row.issued, mode: row.mode };
   }
 
   /** ticket.commit: signer step 1 (a = g^u, b = g^s z^d with z = F(today)). */
@@ -155,7 +175,7 @@ export class Issuer {
     const row = this.session(token);
     if (row.mode !== 'tickets') throw new RpcError(ErrorCode.insufficientCredit, 'insufficient credit: a donation session earns no tickets');
     const open = this.store.openSigningForSession(row.id, now);
-    if (row.credit < this.price * BigInt(open + 1)) throw new RpcError(ErrorCode.insufficientCredit);
+    if (row.credit < this.priceNano(row.id) * BigInt(open + 1)) throw new RpcError(ErrorCode.insufficientCredit);
     let opened;
     try {
       opened = this.sessions.commit();
@@ -230,10 +250,11 @@ export class Issuer {
   sign(token: string, sid: string, eText: string, now: number): SignResult {
     const challenge = decodeChallenge(base64urlToBytes('params[2]', eText));
     const row = this.session(token);
+    const price = this.priceNano(row.id);
     let done;
     try {
       done = this.durably(() =>
-        this.store.completeSigning(sid, row.id, eText, this.price, now, () => {
+        this.store.completeSigning(sid, row.id, eText, price, now, () => {
           const r = this.sessions.respond(sid, challenge);
           const out: SignResult = { r: enc(r.r), c: enc(r.c), s: enc(r.s), d: enc(r.d) };
           return JSON.stringify(out);
@@ -261,6 +282,11 @@ export class Issuer {
     }
     return JSON.parse(done.response) as SignResult;
   }
+}
+
+/** The store's meta row recording a session's algorithm (the sessions table has no column for it). */
+function algoKey(sessionId: number): string {
+  return `session.algo.${sessionId}`;
 }
 
 function enc(n: bigint): string {

@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, resolveConfig } from '../../src/relay/config.js';
+import { DEFAULTS, resolveConfig, ticketPrice } from '../../src/relay/config.js';
 import { InputError } from '../../src/core/util/errors.js';
 import { SoloSource } from '../../src/relay/jobs/solo.js';
 
@@ -42,6 +45,19 @@ describe('relay config', () => {
     expect(c.solo.nbits).toBe(0x207fffff);
   });
 
+  it('reads per-algorithm ticket prices from the file, the environment and flags; price is the default', () => {
+    const c = resolveConfig({
+      file: file({ price: 0.1, prices: { sha256d: 0.2, scrypt: 0.3 } }),
+      env: { WORKPASS_PRICES_SCRYPT: '0.4', WORKPASS_PRICES_X11: '0.5' },
+      flags: new Map([['price-x11', '0.6']]),
+    });
+    expect(c.price).toBe(0.1);
+    expect(c.prices).toEqual({ sha256d: 0.2, scrypt: 0.4, x11: 0.6 });
+    const d = resolveConfig({ flags: new Map([['price', '0.01'], ['price-scrypt', '2']]) });
+    expect([ticketPrice(d, 'sha256d'), ticketPrice(d, 'scrypt'), ticketPrice(d, 'x11')]).toEqual([0.01, 2, 0.01]);
+    expect(resolveConfig({}).prices).toEqual({});
+  });
+
   it('reads the pool settings', () => {
     const c = resolveConfig({ flags: new Map([['pool', 'stratum+tcp://pool.example:3333'], ['pool-user', 'me.worker'], ['pool-pass', 'x']]) });
     expect(c.pool).toEqual({ url: 'stratum+tcp://pool.example:3333', host: 'pool.example', port: 3333, user: 'me.worker', pass: 'x' });
@@ -64,6 +80,13 @@ describe('relay config', () => {
     ['a listener difficulty outside the range', { file: file({ cellsDifficulty: 5, maxDifficulty: 1, difficulty: 0.5 }) }, /cellsDifficulty: must be within/],
     ['a bad cells address', { flags: new Map([['cells', 'nowhere']]) }, /--cells: expected HOST:PORT/],
     ['an unknown public endpoint', { file: file({ public: { ftp: 'ftp://x:1' } }) }, /'public.ftp': unknown key/],
+    ['a price for an unknown algorithm (file)', { file: file({ prices: { md5: 1 } }) }, /config file key 'prices.md5': unknown algorithm \(expected sha256d, scrypt, x11\)/],
+    ['a price for an unknown algorithm (environment)', { env: { WORKPASS_PRICES_MD5: '1' } }, /environment WORKPASS_PRICES_MD5: unknown algorithm \(expected WORKPASS_PRICES_SHA256D, /],
+    ['a price for an unknown algorithm (flag)', { flags: new Map([['price-md5', '1']]) }, /--price-md5: unknown option/],
+    ['prices that are not an object', { file: file({ prices: 0.5 }) }, /config file key 'prices': expected an object/],
+    ['a zero algorithm price', { flags: new Map([['price-scrypt', '0']]) }, /--price-scrypt: expected a number in \[1e-9, 1000000000000\], got "0"/],
+    ['an algorithm price above the range', { env: { WORKPASS_PRICES_X11: '1e13' } }, /environment WORKPASS_PRICES_X11: expected a number in/],
+    ['an algorithm price that is not a number', { file: file({ prices: { sha256d: 'cheap' } }) }, /config file key 'prices.sha256d': expected a number/],
   ];
   it.each(bad)('refuses %s with a clear error', (_name, inputs, message) => {
     expect(() => resolveConfig(inputs)).toThrow(InputError);
@@ -138,9 +161,32 @@ describe('workpass relay CLI', () => {
     expect(a.stderr).toMatch(/solo\.payoutAddress: .*Litecoin main P2PKH address, not a Bitcoin one/);
   });
 
+  it('exits 2 on a bad per-algorithm price, naming the key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'workpass-config-'));
+    try {
+      const path = join(dir, 'relay.json');
+      writeFileSync(path, JSON.stringify({ prices: { scrypt: 0.2, md5: 1 } }));
+      const f = run(['--config', path]);
+      expect(f.status).toBe(2);
+      expect(f.stderr).toMatch(/config file key 'prices.md5': unknown algorithm/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const e = run([], { WORKPASS_PRICES_SHA256: '1' });
+    expect(e.status).toBe(2);
+    expect(e.stderr).toMatch(/WORKPASS_PRICES_SHA256: unknown algorithm/);
+    const v = run(['--price-scrypt', '-1']);
+    expect(v.status).toBe(2);
+    expect(v.stderr).toMatch(/--price-scrypt: expected a number/);
+    const u = run(['--price-md5', '1']);
+    expect(u.status).toBe(2);
+    expect(u.stderr).toMatch(/unknown option --price-md5/);
+  });
+
   it('prints its help', () => {
     const r = run(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--stratum HOST:PORT/);
+    expect(r.stdout).toMatch(/--price-scrypt P/);
   });
 });

@@ -5,6 +5,9 @@ import { InputError } from '../util/errors.js';
 import { aarray, abase64url, akeys, anonNegativeInt, aobject, apositive, astring } from './check.js';
 import { aday } from './workpass.js';
 
+// Kept in a module of its own so that pages showing prices do not bundle Ed25519.
+export { algorithmPrice } from './descriptor-price.js';
+
 /**
  * The relay descriptor: what the paper puts in a relay's descriptor, as a signed JSON document served
  * at GET /.well-known/workpass/descriptor.json. Layout (every field required; no others allowed):
@@ -18,9 +21,11 @@ import { aday } from './workpass.js';
  *                   "cells"?: "cells+tcp://..." (optional: the RELAY_MINING_* cells transport)},
  *     "algorithms": [{"name": "sha256d"|"scrypt"|"x11", "difficulty", "minDifficulty", "maxDifficulty",
  *                     "endpoints"?: ["ws"|"stratum"|"cells", ...] (optional: the listeners that mine
- *                     this algorithm; absent = every listener)}],
+ *                     this algorithm; absent = every listener),
+ *                     "price"?: credit per ticket for sessions of this algorithm (optional; absent =
+ *                     tickets.price; entries of one name agree on it)}],
  *                   the first entry is the WebSocket listener's algorithm.
- *     "tickets": {"price", "dt", "graceHours",
+ *     "tickets": {"price" (the default ticket price), "dt", "graceHours",
  *                 "keys": [{"keyId": 64 hex, "publicKey": base64url(32), "firstDay", "lastDay", "expiresAt"}]},
  *     "partners": [descriptor URL, ...],
  *     "descriptorKey": base64url(Ed25519 public key, 32 bytes),
@@ -49,6 +54,8 @@ export interface DescriptorAlgorithm {
   readonly maxDifficulty: number;
   /** The endpoints that mine this algorithm; absent in descriptors that predate per-listener algorithms. */
   readonly endpoints?: readonly EndpointName[];
+  /** Ticket price for sessions of this algorithm; absent = tickets.price (and in older descriptors). */
+  readonly price?: number;
 }
 
 export interface DescriptorBody {
@@ -94,13 +101,14 @@ function decodeKey(name: string, value: unknown): DescriptorKey {
 
 function decodeAlgorithm(name: string, value: unknown): DescriptorAlgorithm {
   const o = aobject(name, value);
-  akeys(name, o, ['name', 'difficulty', 'minDifficulty', 'maxDifficulty', 'endpoints']);
+  akeys(name, o, ['name', 'difficulty', 'minDifficulty', 'maxDifficulty', 'endpoints', 'price']);
   if (!isAlgorithmName(o['name'])) throw new InputError(`${name}.name`, 'unknown algorithm');
   const out: DescriptorAlgorithm = {
     name: o['name'],
     difficulty: apositive(`${name}.difficulty`, o['difficulty']),
     minDifficulty: apositive(`${name}.minDifficulty`, o['minDifficulty']),
     maxDifficulty: apositive(`${name}.maxDifficulty`, o['maxDifficulty']),
+    ...(o['price'] === undefined ? {} : { price: apositive(`${name}.price`, o['price']) }),
   };
   if (o['endpoints'] === undefined) return out;
   const endpoints = aarray(`${name}.endpoints`, o['endpoints'], ENDPOINT_NAMES.length).map((e, i) => {
@@ -111,9 +119,19 @@ function decodeAlgorithm(name: string, value: unknown): DescriptorAlgorithm {
   return { ...out, endpoints };
 }
 
-/** The algorithm list: when entries name endpoints, each endpoint (of those present) is named exactly once. */
-function decodeAlgorithms(value: unknown, hasCells: boolean): DescriptorAlgorithm[] {
+/**
+ * The algorithm list: entries of one algorithm agree on its price (`defaultPrice` where they carry
+ * none: credit is never converted between algorithms, so there is one price each); when entries
+ * name endpoints, each endpoint (of those present) is named exactly once.
+ */
+function decodeAlgorithms(value: unknown, hasCells: boolean, defaultPrice: number): DescriptorAlgorithm[] {
   const list = aarray('descriptor.algorithms', value, 8).map((a, i) => decodeAlgorithm(`descriptor.algorithms[${i}]`, a));
+  list.forEach((a, i) => {
+    const first = list.find((b) => b.name === a.name)!;
+    if ((a.price ?? defaultPrice) !== (first.price ?? defaultPrice)) {
+      throw new InputError(`descriptor.algorithms[${i}].price`, `differs from the price of an earlier ${a.name} entry (one price per algorithm)`);
+    }
+  });
   const named = list.filter((a) => a.endpoints !== undefined);
   if (named.length === 0) return list;
   if (named.length !== list.length) throw new InputError('descriptor.algorithms', 'either every entry names its endpoints or none does');
@@ -139,6 +157,7 @@ export function decodeDescriptor(value: unknown): Descriptor {
   akeys('descriptor.endpoints', ep, ['ws', 'stratum', 'http', 'cells']);
   const t = aobject('descriptor.tickets', o['tickets']);
   akeys('descriptor.tickets', t, ['price', 'dt', 'graceHours', 'keys']);
+  const price = apositive('descriptor.tickets.price', t['price']);
   return {
     version: 1,
     name,
@@ -150,9 +169,9 @@ export function decodeDescriptor(value: unknown): Descriptor {
       http: aurl('descriptor.endpoints.http', ep['http'], ['http', 'https']),
       ...(ep['cells'] === undefined ? {} : { cells: aurl('descriptor.endpoints.cells', ep['cells'], ['cells+tcp']) }),
     },
-    algorithms: decodeAlgorithms(o['algorithms'], ep['cells'] !== undefined),
+    algorithms: decodeAlgorithms(o['algorithms'], ep['cells'] !== undefined, price),
     tickets: {
-      price: apositive('descriptor.tickets.price', t['price']),
+      price,
       dt: apositive('descriptor.tickets.dt', t['dt']),
       graceHours: apositive('descriptor.tickets.graceHours', t['graceHours']),
       keys: aarray('descriptor.tickets.keys', t['keys'], MAX_KEYS).map((k, i) => decodeKey(`descriptor.tickets.keys[${i}]`, k)),

@@ -120,6 +120,7 @@ export class RelaySession {
       rpc: this.rpc,
       wallet: t.wallet,
       relay: t.relay,
+      algorithm: this.algorithm.name,
       descriptor: () => t.descriptor(),
       refreshDescriptor: () => t.refreshDescriptor(),
       random: this.deps.random,

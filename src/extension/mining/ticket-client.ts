@@ -5,7 +5,7 @@ import { decodeScalar, encodeScalar } from '../../core/tickets/group.js';
 import { Keyring, PublicKey } from '../../core/tickets/keys.js';
 import { decodeCommitment, decodeResponse, encodeChallenge } from '../../core/tickets/messages.js';
 import { createTicket, newTicketSecret, ticketMessage, ticketToText, verifyTicket } from '../../core/tickets/ticket.js';
-import type { Descriptor } from '../../core/protocol/descriptor.js';
+import { algorithmPrice, type Descriptor } from '../../core/protocol/descriptor.js';
 import { decodeCommitResult, decodeSessionStatusResult, decodeSignResult, Method } from '../../core/protocol/workpass.js';
 import { base64urlToBytes, bytesToBase64url, concatBytes, hexToBytes } from '../../core/util/bytes.js';
 import type { TypedStore } from '../store/typed-store.js';
@@ -22,6 +22,8 @@ export interface TicketClientDeps {
   readonly wallet: TypedStore<Wallet>;
   /** The relay's key in the relay list (its mining endpoint). */
   readonly relay: string;
+  /** The algorithm the session mines (its open result's algo): its ticket price is the one that counts. */
+  readonly algorithm: string;
   /** The relay's verified descriptor (ticket keys, grace). */
   descriptor(): Descriptor;
   /** Fetches the descriptor again (pinned key) when a key is missing; resolves to the new one. */
@@ -31,6 +33,9 @@ export interface TicketClientDeps {
   readonly onTicket: (t: { relay: string; day: string }) => void;
   readonly onError: (message: string) => void;
 }
+
+/** What finishing an issuance needs (no price check: its commit was made already). */
+export type IssueDeps = Omit<TicketClientDeps, 'algorithm'>;
 
 /** Stratum/workpass codes after which an unfinished issuance can never finish. */
 const HOPELESS = new Set([24, 32, 33, 34]);
@@ -74,7 +79,7 @@ export class TicketClient {
     try {
       for (let i = 0; i < 64; i++) {
         const st = decodeSessionStatusResult(await this.deps.rpc.request(Method.sessionStatus, [this.token]));
-        if (st.mode !== 'tickets' || st.credit < st.price) return;
+        if (st.mode !== 'tickets' || st.credit < this.#price(st.price)) return;
         if (!(await this.#issueOne())) return;
       }
     } catch (e) {
@@ -82,6 +87,15 @@ export class TicketClient {
     } finally {
       this.#busy = false;
     }
+  }
+
+  /**
+   * The price a ticket costs this session: the relay's word for the session (status), and never
+   * below the price its signed descriptor gives our algorithm (an older relay's status gives the
+   * one price for every algorithm). A descriptor without the algorithm leaves the session's price.
+   */
+  #price(sessionPrice: number): number {
+    return Math.max(sessionPrice, algorithmPrice(this.deps.descriptor(), this.deps.algorithm) ?? 0);
   }
 
   async #issueOne(): Promise<boolean> {
@@ -121,7 +135,7 @@ export class TicketClient {
   }
 }
 
-function restore(deps: TicketClientDeps, p: PendingIssue): UserState {
+function restore(deps: IssueDeps, p: PendingIssue): UserState {
   const pk = publicKeyFor(deps.descriptor(), p.keyId, p.day);
   if (pk === undefined) throw new Error('the key of an unfinished ticket is no longer published');
   const x = base64urlToBytes('x', p.x);
@@ -133,7 +147,7 @@ function restore(deps: TicketClientDeps, p: PendingIssue): UserState {
 }
 
 /** ticket.sign with the recorded (sid, e), unblind (which verifies), verify the ticket, store it. */
-async function signAndStore(deps: TicketClientDeps, p: PendingIssue, state: UserState): Promise<void> {
+async function signAndStore(deps: IssueDeps, p: PendingIssue, state: UserState): Promise<void> {
   const res = decodeSignResult(await deps.rpc.request(Method.ticketSign, [p.token, p.sid, p.e]));
   const response = decodeResponse(concatBytes(...[res.r, res.c, res.s, res.d].map((v, i) => base64urlToBytes(`rcsd`[i]!, v))));
   let signature;
@@ -164,7 +178,7 @@ async function signAndStore(deps: TicketClientDeps, p: PendingIssue, state: User
  * relay's stored answer. The miner runs this on a connection of its own, so the old session's token
  * never appears on the new mining session's connection.
  */
-export async function finishPendingIssues(deps: TicketClientDeps): Promise<void> {
+export async function finishPendingIssues(deps: IssueDeps): Promise<void> {
   const w = pruned(await deps.wallet.get(), deps.now());
   for (const p of w.pending.filter((x) => x.relay === deps.relay)) {
     try {

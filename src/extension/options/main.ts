@@ -4,7 +4,7 @@ import { ask } from '../platform/ask.js';
 import { browser } from '../platform/browser.js';
 import { boostSite } from '../platform/boost.js';
 import { hasRelayAccess, isolationAvailable, requestRelayAccess } from '../platform/relay-access.js';
-import { onStorageChange, sessionLines, spendLines, stateText, ticketLines } from '../platform/format.js';
+import { onStorageChange, relayDetails, sessionLines, spendLines, stateText, ticketLines } from '../platform/format.js';
 import { siteOrigin } from '../store/origin.js';
 import { localize, t } from '../platform/i18n.js';
 import type { State } from '../messages.js';
@@ -27,7 +27,7 @@ function relayItem(state: State, relay: RelayEntry): HTMLLIElement {
   label.textContent = `${name} — ${endpoint}` + (state.settings.activeRelay === endpoint ? ` (${t('activeRelay')})` : '');
   const details = document.createElement('div');
   details.className = 'relay-details';
-  details.textContent = t('relayPrice', [String(descriptor.tickets.price), String(descriptor.tickets.dt), descriptor.algorithms.map((a) => a.name).join(', ')]);
+  details.textContent = relayDetails(descriptor);
   li.append(label, details, ' ');
   if (state.settings.activeRelay !== endpoint) {
     const use = document.createElement('button');

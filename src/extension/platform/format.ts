@@ -1,3 +1,5 @@
+import { algorithmPrice } from '../../core/protocol/descriptor-price.js';
+import type { Descriptor } from '../../core/protocol/descriptor.js';
 import type { State } from '../messages.js';
 import type { MiningStatus } from '../store/status.js';
 import { t } from './i18n.js';
@@ -6,6 +8,26 @@ export function formatHashRate(hps: number): string {
   if (hps >= 1e6) return `${(hps / 1e6).toFixed(2)} MH/s`;
   if (hps >= 1e3) return `${(hps / 1e3).toFixed(1)} kH/s`;
   return `${hps.toFixed(0)} H/s`;
+}
+
+/**
+ * The ticket price the add-on pays at a relay: that of the algorithm it mines there (`mined`, its
+ * session's, else the WebSocket listener's: the descriptor's first entry).
+ */
+export function minedPrice(d: Descriptor, mined: string | null = null): number {
+  return algorithmPrice(d, mined ?? d.algorithms[0]?.name ?? '') ?? d.tickets.price;
+}
+
+/** The relay's algorithms, each with its ticket price when they do not all cost the same ("sha256d 0.05, scrypt 2"). */
+export function algorithmsText(d: Descriptor): string {
+  const names = [...new Set(d.algorithms.map((a) => a.name))];
+  const prices = names.map((n) => algorithmPrice(d, n) ?? d.tickets.price);
+  return names.map((n, i) => (new Set(prices).size > 1 ? `${n} ${prices[i]}` : n)).join(', ');
+}
+
+/** A relay's details in the options page: the price the add-on pays, priority per ticket, the algorithms. */
+export function relayDetails(d: Descriptor): string {
+  return t('relayPrice', [String(minedPrice(d)), String(d.tickets.dt), algorithmsText(d)]);
 }
 
 export function stateText(s: MiningStatus): string {

@@ -2,7 +2,7 @@
 import { browser } from '../platform/browser.js';
 import { ask } from '../platform/ask.js';
 import { boostSite } from '../platform/boost.js';
-import { formatHashRate, onStorageChange, sessionLines, spendLines, stateText, ticketLines } from '../platform/format.js';
+import { algorithmsText, formatHashRate, minedPrice, onStorageChange, sessionLines, spendLines, stateText, ticketLines } from '../platform/format.js';
 import { localize, t } from '../platform/i18n.js';
 import { siteOrigin } from '../store/origin.js';
 import type { State } from '../messages.js';
@@ -37,7 +37,9 @@ function show(state: State): void {
   donation.checked = settings.donationOnly;
   setText('state', stateText(status));
   const relay = settings.relays.find((r) => r.endpoint === settings.activeRelay);
-  setText('relay', relay ? `${relay.name} (${status.algorithm ?? relay.descriptor.algorithms.map((a) => a.name).join(', ')})` : browser.i18n.getMessage('relayNone'));
+  setText('relay', relay
+    ? `${relay.name} (${status.algorithm ?? algorithmsText(relay.descriptor)}; ${t('relayTicketPrice', String(minedPrice(relay.descriptor, status.algorithm)))})`
+    : browser.i18n.getMessage('relayNone'));
   setText('hashrate', formatHashRate(status.hashRate));
   setText('cpu', `${(status.cpu * 100).toFixed(0)} %`);
   setText('shares', `${status.accepted} / ${status.rejected}`);

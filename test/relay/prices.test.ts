@@ -6,6 +6,7 @@ import { decodeSessionOpenResult, decodeSessionStatusResult, type SessionOpenRes
 import { verifyTicket } from '../../src/core/tickets/index.js';
 import { MinerClient, mineShare, type ReceivedJob } from '../../src/relay/miner-client.js';
 import { fromNano } from '../../src/relay/store/store.js';
+import { CellClient } from './cell-client.js';
 import { getJson, rejection, startTestRelay, tempDir, type TestRelay } from './helpers.js';
 import { collectTicket } from './ticket-client.js';
 
@@ -95,6 +96,29 @@ describe('a ticket price per algorithm', () => {
     expect(await rejection(ws.request('mining.authorize', [scryptToken, '']))).toBe(24);
     expect(await tcp.request('mining.authorize', [scryptToken, ''])).toBe(true);
     expect(await ws.request('mining.authorize', [shaToken, ''])).toBe(true);
+  });
+
+  it('hangs up on a cells register resuming a session of another algorithm, and lists the cells algorithm\'s price', async () => {
+    t = await startTestRelay({ ...FLAGS, cells: '127.0.0.1:0', 'cells-algo': 'x11', 'price-x11': '0.0009' });
+    const ws = await connect(t.relay.ws.url);
+    const open = decodeSessionOpenResult(await ws.request('workpass.session.open', [{ mode: 'tickets' }]));
+    const resumed = await CellClient.connect(t.relay.cells!.port);
+    try {
+      resumed.send({ type: 'register', donationOnly: false, algorithms: ['x11'], resume: new Uint8Array(Buffer.from(open.token, 'base64url')) });
+      await resumed.whenClosed;
+    } finally {
+      resumed.close();
+    }
+    const fresh = await CellClient.connect(t.relay.cells!.port);
+    try {
+      fresh.send({ type: 'register', donationOnly: false, algorithms: ['x11'], resume: new Uint8Array(0) });
+      // A session of its own algorithm mines.
+      expect((await fresh.next('job')).algorithm).toBe('x11');
+    } finally {
+      fresh.close();
+    }
+    const desc = decodeDescriptor(await getJson(`${t.relay.http.url}/.well-known/workpass/descriptor.json`));
+    expect(desc.algorithms.map((a) => [a.name, a.price, a.endpoints])).toEqual([['sha256d', undefined, ['ws']], ['scrypt', 0.0005, ['stratum']], ['x11', 0.0009, ['cells']]]);
   });
 
   it('keeps a session\'s algorithm, and so its price, across a restart', async () => {

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/util/errors.js';
 import { History, decodePoint, downsample, type HistoryPoint } from '../../src/relay/dashboard/history.js';
@@ -61,6 +62,27 @@ describe('History (stored, one point a minute)', () => {
     h.offer(far + 60_000, sample());
     for (let i = 1; i <= 10; i++) h.offer(t + i * 60_000, sample());
     expect(h.size).toBeLessThanOrEqual(5);
+    // The in-memory mirror went through the same inserts and prunes as the table.
+    expect(h.since(-Infinity)).toEqual(new History(store, { resolutionMs: 60_000, keepMs: 5 * 60_000 }).since(-Infinity));
+  });
+
+  it('keeps its in-memory mirror equal to the table through any sequence of sample times', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -200_000, max: 400_000 }), { maxLength: 60 }), (steps) => {
+        const store = openStore();
+        const h = new History(store, { resolutionMs: 60_000, keepMs: 4 * 60_000 });
+        h.since(0);
+        let t = T0;
+        steps.forEach((d, i) => {
+          t = Math.max(0, t + d);
+          h.offer(t, sample({ accepted: i }));
+        });
+        const fresh = new History(store, { resolutionMs: 60_000, keepMs: 4 * 60_000 });
+        expect(h.since(-Infinity)).toEqual(fresh.since(-Infinity));
+        expect(h.size).toBeLessThanOrEqual(4);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('keeps its points across a restart: a new History on the same store reads them, and its first span counts from process start', () => {
@@ -131,5 +153,19 @@ describe('downsample', () => {
     expect(few.length).toBeLessThanOrEqual(720);
     expect(few.reduce((a, p) => a + p.accepted, 0)).toBe(10_080);
     expect(() => downsample(week, 0)).toThrow(InputError);
+  });
+
+  it('History.window answers since(after) downsampled, the same again until the points change', () => {
+    const h = new History(openStore());
+    let t = T0;
+    h.offer(t, sample());
+    for (let i = 1; i <= 30; i++) h.offer((t += 60_000), sample({ accepted: i }));
+    const w = h.window(T0, 10);
+    expect(w).toEqual(downsample(h.since(T0), 10));
+    expect(h.window(T0, 10)).toBe(w);
+    h.offer(t + 60_000, sample({ accepted: 31 }));
+    const w2 = h.window(T0, 10);
+    expect(w2).not.toBe(w);
+    expect(w2.reduce((a, p) => a + p.accepted, 0)).toBe(31);
   });
 });

@@ -7,7 +7,8 @@ import type { Sample } from './sampler.js';
  * charts still have a past after a restart. The sampler's fine points (ring.ts, memory only) are
  * folded into one point per `resolutionMs` (default a minute); points older than `keepMs` (default
  * 7 days) are deleted as new ones are written, and never more than keepMs / resolutionMs are kept
- * (the bound holds even if the clock jumps).
+ * (the bound holds even if the clock jumps). The rows are read once, at the first `since`, into a
+ * mirror kept in step with the table, so a snapshot request does not parse a week of JSON each time.
  *
  * A point covers the span `ms` ending at `t`. Gauges (sessions, hash rate) are their value at t;
  * counters are what happened in the span (restart-proof: the first span of a run counts from the
@@ -48,6 +49,10 @@ export class History {
   #base: Counters = { accepted: 0, rejected: 0, forwarded: 0, upstreamAccepted: 0 };
   #prevT = 0;
   #bytes = new Map<string, number>();
+  /** The table's points in memory, oldest first (loaded at the first `since`). */
+  #mirror: HistoryPoint[] | undefined;
+  /** Recent `window` answers, reused until a point comes or leaves the window (once a minute). */
+  readonly #windows = new Map<string, HistoryPoint[]>();
 
   constructor(store: Store, opts: HistoryOptions = {}) {
     const resolutionMs = opts.resolutionMs ?? HISTORY_RESOLUTION_MS;
@@ -64,7 +69,7 @@ export class History {
       insert: db.prepare('INSERT OR REPLACE INTO dashboard_history (t, ms, point) VALUES (?, ?, ?)'),
       pruneOld: db.prepare('DELETE FROM dashboard_history WHERE t <= ?'),
       pruneExtra: db.prepare('DELETE FROM dashboard_history WHERE t < (SELECT t FROM dashboard_history ORDER BY t DESC LIMIT 1 OFFSET ?)'),
-      since: db.prepare('SELECT t, ms, point FROM dashboard_history WHERE t > ? ORDER BY t'),
+      all: db.prepare('SELECT t, ms, point FROM dashboard_history ORDER BY t'),
       count: db.prepare('SELECT COUNT(*) AS n FROM dashboard_history'),
     };
   }
@@ -106,6 +111,7 @@ export class History {
     this.#st.insert.run(t, ms, JSON.stringify(body));
     this.#st.pruneOld.run(t - this.keepMs);
     this.#st.pruneExtra.run(this.maxPoints - 1);
+    if (this.#mirror !== undefined) this.#mirrorInsert(this.#mirror, point);
     this.#spanStart = t;
     this.#base = { accepted: s.accepted, rejected: s.rejected, forwarded: s.forwarded, upstreamAccepted: s.upstreamAccepted };
     this.#bytes = new Map();
@@ -115,13 +121,51 @@ export class History {
   /** Kept points with t > `after`, oldest first; a damaged row is skipped. */
   since(after: number): HistoryPoint[] {
     if (typeof after !== 'number' || Number.isNaN(after)) throw new InputError('after', 'expected a time in ms');
+    this.#mirror ??= this.#load();
+    return this.#mirror.slice(firstAfter(this.#mirror, after));
+  }
+
+  /** `since(after)` downsampled to at most `max` points; recomputed only when that set of points changed. */
+  window(after: number, max: number): HistoryPoint[] {
+    const all = this.since(after);
+    const key = `${max}:${all.length}:${all[0]?.t ?? ''}:${all.at(-1)?.t ?? ''}`;
+    let points = this.#windows.get(key);
+    if (points === undefined) {
+      if (this.#windows.size >= 8) this.#windows.clear();
+      points = downsample(all, max);
+      this.#windows.set(key, points);
+    }
+    return points;
+  }
+
+  #load(): HistoryPoint[] {
     const out: HistoryPoint[] = [];
-    for (const r of this.#st.since.all(after) as Array<{ t: number; ms: number; point: string }>) {
+    for (const r of this.#st.all.all() as Array<{ t: number; ms: number; point: string }>) {
       const p = decodePoint(r.t, r.ms, r.point);
       if (p !== undefined) out.push(p);
     }
     return out;
   }
+
+  /** What the INSERT OR REPLACE and the two DELETEs did to the table, done to the mirror. */
+  #mirrorInsert(m: HistoryPoint[], p: HistoryPoint): void {
+    const i = firstAfter(m, p.t - 1);
+    m.splice(i, i < m.length && m[i]!.t === p.t ? 1 : 0, p);
+    m.splice(0, firstAfter(m, p.t - this.keepMs));
+    if (m.length > this.maxPoints) m.splice(0, m.length - this.maxPoints);
+  }
+}
+
+/** Index of the first point with t > `after` (points sorted by t). */
+function firstAfter(points: readonly HistoryPoint[], after: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.t > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -159,16 +203,22 @@ export function downsample(points: readonly HistoryPoint[], max: number): Histor
   const per = Math.ceil(points.length / max);
   const out: HistoryPoint[] = [];
   for (let i = 0; i < points.length; i += per) {
-    const run = points.slice(i, i + per);
-    const ms = run.reduce((a, p) => a + p.ms, 0);
-    const avg = (f: (p: HistoryPoint) => number) => run.reduce((a, p) => a + f(p) * p.ms, 0) / ms;
-    const sum = (f: (p: HistoryPoint) => number) => run.reduce((a, p) => a + f(p), 0);
-    const classes = new Set(run.flatMap((p) => Object.keys(p.htb)));
-    out.push({
-      t: run[run.length - 1]!.t, ms, sessions: avg((p) => p.sessions), hashRate: avg((p) => p.hashRate),
-      accepted: sum((p) => p.accepted), rejected: sum((p) => p.rejected), forwarded: sum((p) => p.forwarded), upstreamAccepted: sum((p) => p.upstreamAccepted),
-      htb: Object.fromEntries([...classes].map((c) => [c, avg((p) => p.htb[c] ?? 0)])),
-    });
+    const end = Math.min(points.length, i + per);
+    let ms = 0, sessions = 0, hashRate = 0, accepted = 0, rejected = 0, forwarded = 0, upstreamAccepted = 0;
+    const htb: Record<string, number> = {};
+    for (let j = i; j < end; j++) {
+      const p = points[j]!;
+      ms += p.ms;
+      sessions += p.sessions * p.ms;
+      hashRate += p.hashRate * p.ms;
+      accepted += p.accepted;
+      rejected += p.rejected;
+      forwarded += p.forwarded;
+      upstreamAccepted += p.upstreamAccepted;
+      for (const [name, rate] of Object.entries(p.htb)) htb[name] = (htb[name] ?? 0) + rate * p.ms;
+    }
+    for (const name of Object.keys(htb)) htb[name]! /= ms;
+    out.push({ t: points[end - 1]!.t, ms, sessions: sessions / ms, hashRate: hashRate / ms, accepted, rejected, forwarded, upstreamAccepted, htb });
   }
   return out;
 }

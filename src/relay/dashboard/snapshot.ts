@@ -3,7 +3,7 @@ import { InputError } from '../../core/util/errors.js';
 import type { JobSourceStats } from '../jobs/source.js';
 import { totalsOf, type EarningsCounters, type EarningsTotals } from '../store/earnings.js';
 import { estimate, type Estimate } from './estimate.js';
-import { downsample, type History, type HistoryPoint } from './history.js';
+import type { History, HistoryPoint } from './history.js';
 import type { HtbView, Sampler } from './sampler.js';
 import type { DashboardSettings } from './settings.js';
 import type { TicketDay } from './ticket-days.js';
@@ -141,7 +141,7 @@ export function buildSnapshot(src: SnapshotSources, range: HistoryRange = '1h'):
     });
     for (const c of view.tree.classes) htbSeries[c.name] = points.map((p) => p.v.htb[c.name] ?? 0);
   }
-  const kept: HistoryPoint[] = src.history === null ? [] : downsample(src.history.since(now - HISTORY_RANGES[range]), HISTORY_POINTS);
+  const kept: HistoryPoint[] = src.history === null ? [] : src.history.window(now - HISTORY_RANGES[range], HISTORY_POINTS);
   const hcol = (f: (p: HistoryPoint) => number) => kept.map(f);
   const historyHtb: Record<string, number[]> = {};
   if (view !== null) for (const c of view.tree.classes) historyHtb[c.name] = hcol((p) => p.htb[c.name] ?? 0);

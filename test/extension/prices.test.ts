@@ -60,7 +60,7 @@ describe('the add-on uses the price of the algorithm it mines', () => {
   }
 
   it('asks for a ticket only when the credit covers its algorithm\'s price', async () => {
-    // The relay's status says 1 (an older relay: one price for all); the signed scrypt price is 3.
+    // The relay's status says 1 (the default price), but the signed descriptor prices scrypt at 3.
     expect(await callsFor('scrypt', { credit: 2, price: 1 })).toEqual(['workpass.session.status']);
     expect(await callsFor('scrypt', { credit: 3, price: 1 })).toEqual(['workpass.session.status', 'ticket.commit']);
     expect(await callsFor('sha256d', { credit: 2, price: 1 })).toEqual(['workpass.session.status', 'ticket.commit']);

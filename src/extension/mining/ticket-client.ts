@@ -91,8 +91,9 @@ export class TicketClient {
 
   /**
    * The price a ticket costs this session: the relay's word for the session (status), and never
-   * below the price its signed descriptor gives our algorithm (an older relay's status gives the
-   * one price for every algorithm). A descriptor without the algorithm leaves the session's price.
+   * below the price its signed descriptor gives the algorithm we mine (a status that says less is
+   * stale or wrong, and the commit would only be refused). A descriptor that does not list the
+   * algorithm leaves the session's price.
    */
   #price(sessionPrice: number): number {
     return Math.max(sessionPrice, algorithmPrice(this.deps.descriptor(), this.deps.algorithm) ?? 0);

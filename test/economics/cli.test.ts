@@ -8,7 +8,8 @@ import { parseXml } from './xml.js';
 const dir = mkdtempSync(join(tmpdir(), 'workpass-econ-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('workpass econ', () => {
+// Up to 12 runs of the CLI from source in one case (tsx): ~0.5 s each idle, 1-3 s on a loaded machine.
+describe('workpass econ', { timeout: 120_000 }, () => {
   it('--json prints one line with income, cost and profit in USD per month', () => {
     const r = runCli(['econ', '--bandwidth', '200000', '--json']);
     expect(r.code).toBe(0);

@@ -13,7 +13,8 @@ function file(name: string, text: string): string {
   return p;
 }
 
-describe('workpass htb', () => {
+// Up to 7 runs of the CLI from source in one case (tsx): ~0.5 s each idle, 1-3 s on a loaded machine.
+describe('workpass htb', { timeout: 120_000 }, () => {
   it('prints the Fig. 1 allocation for the shipped example', () => {
     const r = runCli(['htb', 'docs/examples/htb-fig1.json']);
     expect(r.code).toBe(0);

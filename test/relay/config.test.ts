@@ -141,7 +141,8 @@ describe('solo payout address (solo.payoutAddress, --payout-address)', () => {
   });
 });
 
-describe('workpass relay CLI', () => {
+// Up to 5 runs of the CLI from source in one case (tsx): ~0.5 s each idle, 1-3 s on a loaded machine.
+describe('workpass relay CLI', { timeout: 120_000 }, () => {
   const runner = fileURLToPath(new URL('./fixtures/run-relay.ts', import.meta.url));
   const run = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, ['--import', 'tsx', runner, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });

@@ -8,7 +8,8 @@ const pub = bytesToBase64url(hexToBytes('pk', v.publicKey));
 const other = bytesToBase64url(hexToBytes('pk', abo.cases[1]!.publicKey));
 const noon = `${v.day}T12:00:00Z`;
 
-describe('workpass ticket', () => {
+// Up to 8 runs of the CLI from source in one case (tsx): ~0.5 s each idle, 1-3 s on a loaded machine.
+describe('workpass ticket', { timeout: 120_000 }, () => {
   it('verify: exit 0 for a valid ticket', () => {
     const r = runCli(['ticket', 'verify', v.ticketText, '--key', pub, '--now', noon]);
     expect(r.stderr).toBe('');

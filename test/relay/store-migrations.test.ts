@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/util/errors.js';
 import { MIGRATIONS, SchemaVersionError, migrate } from '../../src/relay/store/migrations.js';
@@ -72,12 +74,32 @@ describe('store schema migrations', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(SchemaVersionError);
+    expect(err).toBeInstanceOf(InputError);
     expect((err as SchemaVersionError).message).toMatch(/database schema version 4 is newer than this relay \(3\)/);
     expect(err).toMatchObject({ found: 4, known: 3 });
     const after = new Database(join(dir, 'relay.sqlite'));
     expect(after.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: 4 });
     after.close();
   });
+
+  it('makes `workpass relay` on a newer store print that and exit 2, before listening on anything', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    new Store(dir).close();
+    const db = new Database(join(dir, 'relay.sqlite'));
+    db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (9, 1)').run();
+    db.close();
+    const run = fileURLToPath(new URL('./fixtures/run-relay.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', run, '--ws', '127.0.0.1:0', '--stratum', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'silent'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+    expect(code).toBe(2);
+    expect(out).toBe('workpass relay: data-dir: database schema version 9 is newer than this relay (3): run the newer workpass, or use another --data-dir\n');
+  }, 30_000);
 
   it('rolls a failing migration back whole: its version is not recorded and its tables do not exist', () => {
     const db = new Database(':memory:');

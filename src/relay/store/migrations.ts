@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { InputError } from '../../core/util/errors.js';
 import { EXCHANGE_SCHEMA_SQL } from '../exchange/schema.js';
 
 /**
@@ -105,14 +106,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   },
 ];
 
-/** The store was written by a newer workpass: opening it could corrupt what that version wrote. */
-export class SchemaVersionError extends Error {
-  override readonly name = 'SchemaVersionError';
+/**
+ * The store was written by a newer workpass: opening it could corrupt what that version wrote. An
+ * InputError on the data directory, so `workpass relay` prints it and exits 2; the file is untouched.
+ */
+export class SchemaVersionError extends InputError {
   constructor(
     readonly found: number,
     readonly known: number,
   ) {
-    super(`database schema version ${found} is newer than this relay (${known}): run the newer workpass, or use another --data-dir`);
+    super('data-dir', `database schema version ${found} is newer than this relay (${known}): run the newer workpass, or use another --data-dir`);
   }
 }
 

@@ -186,18 +186,31 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
     } finally {
       await options.close();
     }
-    const seen: Array<{ circuit: string; user: string | undefined }> = [];
-    for (let round = 0; round < 3; round++) {
+    const seen: Array<{ stream: string; circuit: string; user: string | undefined }> = [];
+    // Streams are told apart by id: a stream closed from the control port may still read SUCCEEDED
+    // in the log for a while, so "the newest live one" could be an old one.
+    const earlier = new Set<string>();
+    let live = await waitFor('a live mining stream', async () => liveMiningStream(), (st) => st !== undefined, 60_000);
+    const lastBeforeGrant = Math.max(...onionStreams(ONION_WS_PORT).map((st) => Number(st.id)));
+    for (let round = 0; ; round++) {
+      seen.push({ stream: live!.id, circuit: live!.circuitId, user: live!.socksUsername });
+      if (round === 2) break;
+      for (const st of onionStreams(ONION_WS_PORT)) earlier.add(st.id);
       // control-spec 3.16 CLOSESTREAM ends the mining connection and leaves its circuit up: only
       // the new session's credentials can put the reconnect on another circuit.
-      const live = await waitFor('a live mining stream', async () => liveMiningStream(), (st) => st !== undefined, 60_000);
-      seen.push({ circuit: live!.circuitId, user: live!.socksUsername });
-      if (round === 2) break;
       expect((await watcher.command(`CLOSESTREAM ${live!.id} 1`)).code).toBe(250);
-      await waitFor('a new mining stream', async () => liveMiningStream(), (st) => st !== undefined && st.id !== live!.id, 60_000);
-      expect(circuits.circuits.get(live!.circuitId)?.status).not.toBe('CLOSED');
+      const closed = live!;
+      live = await waitFor('a new mining stream', async () =>
+        firefoxStreams().find((st) => st.target === `${daemon.onion}:${ONION_WS_PORT}` && st.status === 'SUCCEEDED' && !earlier.has(st.id)),
+      (st) => st !== undefined, 60_000);
+      expect(circuits.circuits.get(closed.circuitId)?.status).not.toBe('CLOSED');
     }
     console.log(`[addon-tor] sessions: ${JSON.stringify(seen)}`);
+    // Every mining connection since the grant carried credentials of its own: none fell back to the
+    // browser's own proxy setting (no credentials) after a failed attempt.
+    const since = firefoxStreams().filter((st) => st.target === `${daemon.onion}:${ONION_WS_PORT}` && Number(st.id) > lastBeforeGrant);
+    expect(since.length).toBeGreaterThanOrEqual(2);
+    for (const st of since) expect(st.socksUsername).toMatch(/^workpass-[0-9a-f]{24}$/);
     // The first session predates the grant; the two after it carry credentials of their own.
     const [, second, third] = seen;
     expect(second!.user).toMatch(/^workpass-[0-9a-f]{24}$/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointKey, SocksIsolation, socksProxyOf, type ProxyRequest } from '../../src/extension/platform/socks-isolation.js';
+import { endpointKey, SocksIsolation, socksProxyOf, type IsolatedProxy, type ProxyRequest, type SocksProxyInfo } from '../../src/extension/platform/socks-isolation.js';
 
 const BASE = 'moz-extension://0b7c9a52-4d1e-4b8f-9c3a-6e2f1d0a5b7c/';
 const TOR = { proxyType: 'manual', socks: '127.0.0.1:9150', socksVersion: 5, proxyDNS: true };
@@ -15,17 +15,25 @@ function isolation(settings: () => unknown = () => TOR) {
   });
 }
 const own = (url: string): ProxyRequest => ({ url, tabId: -1, originUrl: `${BASE}_generated_background_page.html` });
+/** The proxy of an answer, which must end in null (no failover to the browser's own settings). */
+async function proxyOf(answer: Promise<IsolatedProxy | undefined>): Promise<SocksProxyInfo | undefined> {
+  const a = await answer;
+  if (a === undefined) return undefined;
+  expect(a).toHaveLength(2);
+  expect(a[1]).toBeNull();
+  return a[0];
+}
 
 describe('SocksIsolation', () => {
   it('gives a relay session its own credentials, kept for the session and new for the next one', async () => {
     const iso = isolation();
     iso.beginSession(RELAY);
-    const a = await iso.decide(own(`${RELAY}/`));
-    expect(a).toMatchObject({ type: 'socks', host: '127.0.0.1', port: 9150, proxyDNS: true });
+    const a = await proxyOf(iso.decide(own(`${RELAY}/`)));
+    expect(a).toMatchObject({ type: 'socks', host: '127.0.0.1', port: 9150, proxyDNS: true, failoverTimeout: 1 });
     expect(a!.username).toMatch(/^workpass-[0-9a-f]{24}$/);
-    expect(await iso.decide(own(RELAY))).toEqual(a);
+    expect(await proxyOf(iso.decide(own(RELAY)))).toEqual(a);
     iso.beginSession(RELAY);
-    const b = await iso.decide(own(RELAY));
+    const b = await proxyOf(iso.decide(own(RELAY)));
     expect(b!.username).not.toBe(a!.username);
     expect(b!.password).not.toBe(a!.password);
   });
@@ -34,21 +42,21 @@ describe('SocksIsolation', () => {
     const iso = isolation();
     const endOld = iso.beginSession(RELAY);
     const endNew = iso.beginSession(RELAY);
-    const current = await iso.decide(own(RELAY));
+    const current = await proxyOf(iso.decide(own(RELAY)));
     endOld();
-    expect(await iso.decide(own(RELAY))).toEqual(current);
+    expect(await proxyOf(iso.decide(own(RELAY)))).toEqual(current);
     endNew();
-    const after = await iso.decide(own(RELAY));
+    const after = await proxyOf(iso.decide(own(RELAY)));
     expect(after!.username).not.toBe(current!.username);
   });
 
   it('every other request of the add-on gets one-off credentials (descriptor fetch, ticket spend)', async () => {
     const iso = isolation();
     iso.beginSession(RELAY);
-    const session = await iso.decide(own(RELAY));
-    const spend1 = await iso.decide({ url: 'http://gatewaygateway.onion/page', tabId: -1, documentUrl: `${BASE}x.html` });
-    const spend2 = await iso.decide(own('http://gatewaygateway.onion/page'));
-    const descriptor = await iso.decide(own('http://relayrelayrelay.onion/.well-known/workpass/descriptor.json'));
+    const session = await proxyOf(iso.decide(own(RELAY)));
+    const spend1 = await proxyOf(iso.decide({ url: 'http://gatewaygateway.onion/page', tabId: -1, documentUrl: `${BASE}x.html` }));
+    const spend2 = await proxyOf(iso.decide(own('http://gatewaygateway.onion/page')));
+    const descriptor = await proxyOf(iso.decide(own('http://relayrelayrelay.onion/.well-known/workpass/descriptor.json')));
     const names = [session, spend1, spend2, descriptor].map((p) => p!.username);
     expect(new Set(names).size).toBe(4);
   });
@@ -56,11 +64,11 @@ describe('SocksIsolation', () => {
   it('never touches a tab’s request or one that did not come from the add-on', async () => {
     const iso = isolation();
     iso.beginSession(RELAY);
-    expect(await iso.decide({ url: RELAY, tabId: 3, originUrl: `${BASE}popup.html` })).toBeUndefined();
-    expect(await iso.decide({ url: RELAY, tabId: -1, originUrl: 'http://evil.example/' })).toBeUndefined();
-    expect(await iso.decide({ url: RELAY, tabId: -1 })).toBeUndefined();
-    expect(await iso.decide({ url: RELAY, tabId: -1, originUrl: BASE.replace('0b7c', '0b7d') })).toBeUndefined();
-    expect(await iso.decide(own('ftp://relayrelayrelay.onion/'))).toBeUndefined();
+    expect(await proxyOf(iso.decide({ url: RELAY, tabId: 3, originUrl: `${BASE}popup.html` }))).toBeUndefined();
+    expect(await proxyOf(iso.decide({ url: RELAY, tabId: -1, originUrl: 'http://evil.example/' }))).toBeUndefined();
+    expect(await proxyOf(iso.decide({ url: RELAY, tabId: -1 }))).toBeUndefined();
+    expect(await proxyOf(iso.decide({ url: RELAY, tabId: -1, originUrl: BASE.replace('0b7c', '0b7d') }))).toBeUndefined();
+    expect(await proxyOf(iso.decide(own('ftp://relayrelayrelay.onion/')))).toBeUndefined();
   });
 
   it('leaves requests to the browser when its proxy is not manual SOCKS 5 with remote DNS', async () => {
@@ -70,12 +78,12 @@ describe('SocksIsolation', () => {
     ]) {
       const iso = isolation(() => s);
       iso.beginSession(RELAY);
-      expect(await iso.decide(own(RELAY))).toBeUndefined();
+      expect(await proxyOf(iso.decide(own(RELAY)))).toBeUndefined();
     }
     const throwing = isolation(() => {
       throw new Error('no access to proxy settings');
     });
-    expect(await throwing.decide(own(RELAY))).toBeUndefined();
+    expect(await proxyOf(throwing.decide(own(RELAY)))).toBeUndefined();
   });
 
   it('refuses a bad endpoint or add-on base with a RangeError', () => {

@@ -10,7 +10,11 @@
  *
  * The proxy used is the browser's own SOCKS 5 proxy (read from `proxy.settings`), so nothing goes
  * anywhere it would not have gone; when that is not a manual SOCKS 5 proxy with remote DNS, the
- * request is left to the browser untouched. Requests of tabs are never touched. The map of open
+ * request is left to the browser untouched. The answer is a list ending in null: when the attempt
+ * through it fails (tor could not build the rendezvous circuit in time, say), Firefox would
+ * otherwise fail over to the browser's own proxy setting, without credentials, and put the new
+ * session on the circuit of an earlier one (seen in e2e/tor/addon.test.ts). With the null the
+ * request fails, and the add-on's next attempt comes with credentials of its own. Requests of tabs are never touched. The map of open
  * sessions is in memory on purpose: a credential is only meaningful while its WebSocket lives, and
  * the WebSocket dies with the background.
  */
@@ -23,7 +27,12 @@ export interface SocksProxyInfo {
   readonly username: string;
   readonly password: string;
   readonly proxyDNS: true;
+  /** Seconds Firefox skips this proxy after a failure; short, since it is the browser's own. */
+  readonly failoverTimeout: number;
 }
+
+/** The answer to proxy.onRequest: this proxy, and no failover to the browser's settings after it. */
+export type IsolatedProxy = readonly [SocksProxyInfo, null];
 
 /** The fields of proxy.onRequest's details that decide (Firefox's proxy.RequestDetails). */
 export interface ProxyRequest {
@@ -98,8 +107,8 @@ export class SocksIsolation {
     };
   }
 
-  /** proxy.onRequest's answer: the browser's SOCKS proxy with this request's credentials, or undefined. */
-  async decide(req: ProxyRequest): Promise<SocksProxyInfo | undefined> {
+  /** proxy.onRequest's answer: the browser's SOCKS proxy with this request's credentials (and no failover), or undefined. */
+  async decide(req: ProxyRequest): Promise<IsolatedProxy | undefined> {
     if (req.tabId !== -1) return undefined;
     const base = this.deps.extensionBase;
     if (!(req.originUrl?.startsWith(base) === true || req.documentUrl?.startsWith(base) === true)) return undefined;
@@ -113,7 +122,7 @@ export class SocksIsolation {
     }
     if (proxy === null) return undefined;
     const creds = this.#sessions.get(key) ?? this.#fresh();
-    return { type: 'socks', host: proxy.host, port: proxy.port, username: creds.username, password: creds.password, proxyDNS: true };
+    return [{ type: 'socks', host: proxy.host, port: proxy.port, username: creds.username, password: creds.password, proxyDNS: true, failoverTimeout: 1 }, null];
   }
 
   #fresh(): Credentials {

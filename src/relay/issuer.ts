@@ -139,8 +139,7 @@ export class Issuer {
   open(mode: SessionMode, now: number, algo: AlgorithmName = this.config.algo): SessionOpenResult {
     if (!isAlgorithmName(algo)) throw new InputError('algo', `unknown algorithm ${JSON.stringify(algo)}`);
     const token = bytesToBase64url(this.rand(16));
-    // The session and its algorithm in one transaction: no session is ever stored without it.
-    this.store.db.transaction(() => this.store.setMeta(algoKey(this.store.createSession(token, mode, now)), algo))();
+    this.store.createSession(token, mode, now, algo);
     const { keyId } = this.currentKey(now);
     return { token, price: ticketPrice(this.config, algo), algo, keyId, day: utcDay(now) };
   }
@@ -150,8 +149,7 @@ export class Issuer {
    * sessions had an algorithm (no record) is the WebSocket listener's (config.algo).
    */
   sessionAlgo(sessionId: number): AlgorithmName {
-    const algo = this.store.meta(algoKey(sessionId));
-    return isAlgorithmName(algo) ? algo : this.config.algo;
+    return this.store.sessionAlgo(sessionId) ?? this.config.algo;
   }
 
   /** The session's ticket price in nano-difficulty units (the store's credit unit). */
@@ -282,11 +280,6 @@ export class Issuer {
     }
     return JSON.parse(done.response) as SignResult;
   }
-}
-
-/** The store's meta row recording a session's algorithm (the sessions table has no column for it). */
-function algoKey(sessionId: number): string {
-  return `session.algo.${sessionId}`;
 }
 
 function enc(n: bigint): string {

@@ -9,6 +9,8 @@ import { MIGRATIONS, SchemaVersionError, migrate } from '../../src/relay/store/m
 import { Store } from '../../src/relay/store/store.js';
 import { tempDir } from './helpers.js';
 
+/** The newest schema version this code knows. */
+const LATEST = MIGRATIONS.at(-1)!.version;
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -33,15 +35,15 @@ function previousVersionStore(): string {
 describe('store schema migrations', () => {
   it('numbers migrations 1, 2, 3, ... without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
-    expect(MIGRATIONS.at(-1)!.version).toBe(3);
+    expect(LATEST).toBe(4);
   });
 
-  it('migrates a store of the previous version to 3 and keeps its data', () => {
+  it('migrates a version-2 store to the newest and keeps its data', () => {
     const dir = previousVersionStore();
     const store = new Store(dir);
     try {
-      expect(store.schemaVersion).toBe(3);
-      expect((store.db.prepare('SELECT version FROM schema_version ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version)).toEqual([1, 2, 3]);
+      expect(store.schemaVersion).toBe(LATEST);
+      expect((store.db.prepare('SELECT version FROM schema_version ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version)).toEqual([1, 2, 3, 4]);
       const s = store.sessionById(1)!;
       expect(s).toMatchObject({ mode: 'tickets', credit: 5n, work: 7n, shares: 3, issued: 1 });
       expect(store.db.prepare('SELECT count FROM issued').get()).toEqual({ count: 4 });
@@ -55,9 +57,32 @@ describe('store schema migrations', () => {
     }
     // Opening it again applies nothing twice.
     const again = new Store(dir);
-    expect(again.schemaVersion).toBe(3);
-    expect(again.db.prepare('SELECT COUNT(*) AS n FROM schema_version').get()).toEqual({ n: 3 });
+    expect(again.schemaVersion).toBe(LATEST);
+    expect(again.db.prepare('SELECT COUNT(*) AS n FROM schema_version').get()).toEqual({ n: LATEST });
     again.close();
+  });
+
+  it('migration 4 gives sessions their algorithm column, moving the interim meta rows into it', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const db = new Database(join(dir, 'relay.sqlite'));
+    expect(migrate(db, MIGRATIONS.filter((m) => m.version <= 3))).toBe(3);
+    const insert = db.prepare("INSERT INTO sessions (token_hash, mode, created_at, last_seen) VALUES (?, 'tickets', 1, 1)");
+    for (let i = 1; i <= 3; i++) insert.run(Buffer.alloc(32, i));
+    db.prepare("INSERT INTO meta (name, value) VALUES ('session.algo.1', 'scrypt'), ('session.algo.3', 'md5'), ('solo.tip', 'x')").run();
+    db.close();
+    const store = new Store(dir);
+    try {
+      // Session 1 had a record; 2 had none and 3 a bad one: both count as the WebSocket listener's.
+      expect([1, 2, 3].map((id) => store.sessionAlgo(id))).toEqual(['scrypt', null, null]);
+      expect(store.db.prepare("SELECT name FROM meta ORDER BY name").all()).toEqual([{ name: 'solo.tip' }]);
+      const id = store.createSession('new-token', 'donation', 5, 'x11');
+      expect(store.sessionAlgo(id)).toBe('x11');
+      expect(() => store.createSession('other', 'tickets', 5, 'md5' as never)).toThrow(InputError);
+      expect(() => store.db.prepare("UPDATE sessions SET algo = 'md5' WHERE id = 1").run()).toThrow(/CHECK/);
+    } finally {
+      store.close();
+    }
   });
 
   it('refuses a store newer than this code with a SchemaVersionError, and leaves it as it was', () => {
@@ -65,7 +90,7 @@ describe('store schema migrations', () => {
     dirs.push(dir);
     new Store(dir).close();
     const db = new Database(join(dir, 'relay.sqlite'));
-    db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (4, 1)').run();
+    db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, 1)').run(LATEST + 1);
     db.close();
     let err: unknown;
     try {
@@ -75,10 +100,10 @@ describe('store schema migrations', () => {
     }
     expect(err).toBeInstanceOf(SchemaVersionError);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as SchemaVersionError).message).toMatch(/database schema version 4 is newer than this relay \(3\)/);
-    expect(err).toMatchObject({ found: 4, known: 3 });
+    expect((err as SchemaVersionError).message).toContain(`database schema version ${LATEST + 1} is newer than this relay (${LATEST})`);
+    expect(err).toMatchObject({ found: LATEST + 1, known: LATEST });
     const after = new Database(join(dir, 'relay.sqlite'));
-    expect(after.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: 4 });
+    expect(after.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: LATEST + 1 });
     after.close();
   });
 
@@ -98,15 +123,15 @@ describe('store schema migrations', () => {
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
     expect(code).toBe(2);
-    expect(out).toBe('workpass relay: data-dir: database schema version 9 is newer than this relay (3): run the newer workpass, or use another --data-dir\n');
+    expect(out).toBe(`workpass relay: data-dir: database schema version 9 is newer than this relay (${LATEST}): run the newer workpass, or use another --data-dir\n`);
   }, 30_000);
 
   it('rolls a failing migration back whole: its version is not recorded and its tables do not exist', () => {
     const db = new Database(':memory:');
     migrate(db);
-    const broken = [...MIGRATIONS, { version: 4, sql: 'CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);' }];
+    const broken = [...MIGRATIONS, { version: LATEST + 1, sql: 'CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);' }];
     expect(() => migrate(db, broken)).toThrow(/no_such_table/);
-    expect(db.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: 3 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: LATEST });
     expect(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
     expect(() => migrate(db, [])).toThrow(RangeError);
     db.close();

@@ -104,6 +104,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- The algorithm a session mines: the one of the listener it was opened on (its ticket price
+      -- and the listeners that accept its token follow from it). NULL for a session from before
+      -- sessions had one; it counts as the WebSocket listener's (config.algo). Rows an interim build
+      -- kept in meta as 'session.algo.<id>' move here.
+      ALTER TABLE sessions ADD COLUMN algo TEXT CHECK (algo IS NULL OR algo IN ('sha256d', 'scrypt', 'x11'));
+      UPDATE sessions SET algo = (
+        SELECT value FROM meta WHERE name = 'session.algo.' || sessions.id AND value IN ('sha256d', 'scrypt', 'x11')
+      );
+      DELETE FROM meta WHERE name LIKE 'session.algo.%';
+    `,
+  },
 ];
 
 /**

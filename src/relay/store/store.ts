@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EarningsCounters } from './earnings.js';
 import { migrate } from './migrations.js';
+import { isAlgorithmName, type AlgorithmName } from '../../core/pow/registry.js';
+import { InputError } from '../../core/util/errors.js';
 
 /**
  * The relay's SQLite store (better-sqlite3, WAL). Every method that changes money-like state
@@ -92,7 +94,8 @@ export class Store {
     this.earnings = new EarningsCounters(this.db);
     const db = this.db;
     this.st = {
-      insertSession: db.prepare('INSERT INTO sessions (token_hash, mode, created_at, last_seen) VALUES (?, ?, ?, ?)'),
+      insertSession: db.prepare('INSERT INTO sessions (token_hash, mode, created_at, last_seen, algo) VALUES (?, ?, ?, ?, ?)'),
+      sessionAlgo: db.prepare('SELECT algo FROM sessions WHERE id = ?'),
       sessionByToken: db.prepare('SELECT id, mode, credit, work, shares, issued FROM sessions WHERE token_hash = ?').safeIntegers(true),
       sessionById: db.prepare('SELECT id, mode, credit, work, shares, issued FROM sessions WHERE id = ?').safeIntegers(true),
       creditTickets: db.prepare('UPDATE sessions SET credit = credit + ?, work = work + ?, shares = shares + 1, last_seen = ? WHERE id = ?'),
@@ -119,8 +122,16 @@ export class Store {
     };
   }
 
-  createSession(token: string, mode: SessionMode, now: number): number {
-    return Number(this.st.insertSession.run(tokenHash(token), mode, now, now).lastInsertRowid);
+  /** A new session mining `algo` (the listener's algorithm); returns its id. */
+  createSession(token: string, mode: SessionMode, now: number, algo: AlgorithmName): number {
+    if (!isAlgorithmName(algo)) throw new InputError('algo', `unknown algorithm ${JSON.stringify(algo)}`);
+    return Number(this.st.insertSession.run(tokenHash(token), mode, now, now, algo).lastInsertRowid);
+  }
+
+  /** The algorithm session `id` was opened for; null for a session from before sessions had one. */
+  sessionAlgo(id: number): AlgorithmName | null {
+    const row = this.st.sessionAlgo.get(id) as { algo: string | null } | undefined;
+    return row !== undefined && isAlgorithmName(row.algo) ? row.algo : null;
   }
 
   sessionByToken(token: string): SessionRow | undefined {

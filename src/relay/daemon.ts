@@ -155,10 +155,14 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       issuer,
       metrics,
       log,
+      // Made at the first subscribe (which needs a layout); kept when the pool goes away, so a
+      // connection closing then can still give its extranonce back (reset() on a new layout).
       get extranonces() {
-        const layout = lane.source.layout();
-        if (layout === undefined) throw new Error('no extranonce layout yet');
-        lane.extranonces ??= new ExtranonceAllocator(layout);
+        if (lane.extranonces === undefined) {
+          const layout = lane.source.layout();
+          if (layout === undefined) throw new Error('no extranonce layout yet');
+          lane.extranonces = new ExtranonceAllocator(layout);
+        }
         return lane.extranonces;
       },
       globalBucket,

@@ -176,4 +176,26 @@ describe('upstream pool job source', () => {
     clients.push(again);
     expect((await again.subscribe()).extranonce1.startsWith('cafe0001')).toBe(true);
   });
+
+  it('a miner that leaves while the pool is down gives its extranonce back without an error', async () => {
+    pool = new FakePool();
+    const port = await pool.listen();
+    t = await startTestRelay({ pool: `stratum+tcp://127.0.0.1:${port}`, 'pool-user': 'pooluser', 'pool-pass': 'poolpass' });
+    await waitUntil(() => t!.relay.stats().upstream.state === 'ready');
+    const c = await MinerClient.connect(t.relay.stratum.url);
+    await c.subscribe();
+    pool.refusing = true;
+    pool.dropAll();
+    await waitUntil(() => t!.relay.stats().upstream.state !== 'ready');
+    // The relay disposes of the connection with no layout in force: this used to throw inside the
+    // socket's close handler (an uncaught exception that would take the daemon down).
+    const before = t.relay.stats().sessions;
+    c.close();
+    await waitUntil(() => t!.relay.stats().sessions === before - 1);
+    pool.refusing = false;
+    await waitUntil(() => t!.relay.stats().upstream.state === 'ready', 15_000);
+    const again = await MinerClient.connect(t.relay.stratum.url);
+    clients.push(again);
+    expect((await again.subscribe()).extranonce1.startsWith('f00dbabe')).toBe(true);
+  });
 });

@@ -238,8 +238,13 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       byPeer.delete(peer);
       connections.delete(c);
       lane.connections.delete(c);
-      c.dispose();
       metrics.sessions = connections.size;
+      // Runs in a socket's close handler: a fault here is logged, never an uncaught exception.
+      try {
+        c.dispose();
+      } catch (err) {
+        log.error({ err }, 'disposing of a connection failed');
+      }
     },
   });
 

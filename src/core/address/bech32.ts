@@ -1,3 +1,4 @@
+import { bech32, bech32m } from '@scure/base';
 import { abytes } from '../util/bytes.js';
 import { InputError } from '../util/errors.js';
 
@@ -8,12 +9,13 @@ import { InputError } from '../util/errors.js';
  * characters in [33, 126], the data part 5-bit values in the 32-character set below, its last six a
  * BCH checksum over hrp and data. The two standards differ only in the constant the checksum ends
  * on: 1 for Bech32, 0x2bc830a3 for Bech32m. Mixed case is refused; the checksum is over lowercase.
+ * The checksum and bit regrouping are @scure/base's; the input checks, typed errors and the segwit
+ * rules (BIP 173 and 350) are here.
  */
 export type Bech32Encoding = 'bech32' | 'bech32m';
 
 const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
-const GENERATOR = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-const CHECKSUM_CONST: Record<Bech32Encoding, number> = { bech32: 1, bech32m: 0x2bc830a3 };
+const CODERS = { bech32, bech32m } as const;
 const CHECKSUM_CHARS = 6;
 export const MAX_BECH32_CHARS = 90;
 
@@ -23,23 +25,6 @@ export interface Bech32String {
   /** The data part's 5-bit values, checksum removed. */
   readonly words: Uint8Array;
   readonly encoding: Bech32Encoding;
-}
-
-/** BIP 173's bech32_polymod: the checksum's remainder over GF(32). */
-function polymod(values: readonly number[]): number {
-  let chk = 1;
-  for (const v of values) {
-    const top = chk >>> 25;
-    chk = (((chk & 0x1ffffff) << 5) ^ v) >>> 0;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk = (chk ^ GENERATOR[i]!) >>> 0;
-  }
-  return chk;
-}
-
-/** "the higher bits of each character's US-ASCII value, a zero, then the lower bits of each" */
-function hrpExpand(hrp: string): number[] {
-  const codes = [...hrp].map((c) => c.charCodeAt(0));
-  return [...codes.map((c) => c >> 5), 0, ...codes.map((c) => c & 31)];
 }
 
 function printable(c: string): string {
@@ -61,16 +46,14 @@ export function decodeBech32(text: unknown, name = 'text'): Bech32String {
   if (sep === 0) throw new InputError(name, 'empty human-readable part');
   if (lower.length - sep - 1 < CHECKSUM_CHARS) throw new InputError(name, `data part shorter than the ${CHECKSUM_CHARS}-character checksum`);
   const hrp = lower.slice(0, sep);
-  const data: number[] = [];
   for (let i = sep + 1; i < lower.length; i++) {
-    const v = CHARSET.indexOf(lower[i]!);
-    if (v === -1) throw new InputError(name, `'${text[i]}' at position ${i} is not a Bech32 data character`);
-    data.push(v);
+    if (!CHARSET.includes(lower[i]!)) throw new InputError(name, `'${text[i]}' at position ${i} is not a Bech32 data character`);
   }
-  const residue = polymod([...hrpExpand(hrp), ...data]);
-  const encoding = residue === CHECKSUM_CONST.bech32 ? 'bech32' : residue === CHECKSUM_CONST.bech32m ? 'bech32m' : null;
-  if (encoding === null) throw new InputError(name, 'checksum mismatch (neither Bech32 nor Bech32m): a typo?');
-  return { hrp, words: Uint8Array.from(data.slice(0, -CHECKSUM_CHARS)), encoding };
+  for (const encoding of ['bech32', 'bech32m'] as const) {
+    const decoded = CODERS[encoding].decodeUnsafe(lower, MAX_BECH32_CHARS);
+    if (decoded) return { hrp, words: Uint8Array.from(decoded.words), encoding };
+  }
+  throw new InputError(name, 'checksum mismatch (neither Bech32 nor Bech32m): a typo?');
 }
 
 export function encodeBech32(hrp: string, words: Uint8Array, encoding: Bech32Encoding): string {
@@ -82,36 +65,7 @@ export function encodeBech32(hrp: string, words: Uint8Array, encoding: Bech32Enc
   if (words.some((w) => w > 31)) throw new InputError('words', 'expected 5-bit values');
   if (encoding !== 'bech32' && encoding !== 'bech32m') throw new InputError('encoding', "expected 'bech32' or 'bech32m'");
   if (hrp.length + 1 + words.length + CHECKSUM_CHARS > MAX_BECH32_CHARS) throw new InputError('words', `the string would exceed ${MAX_BECH32_CHARS} characters`);
-  // bech32_create_checksum: the six values that make polymod end on the encoding's constant.
-  const mod = polymod([...hrpExpand(hrp), ...words, 0, 0, 0, 0, 0, 0]) ^ CHECKSUM_CONST[encoding];
-  const check = Array.from({ length: CHECKSUM_CHARS }, (_, i) => (mod >>> (5 * (5 - i))) & 31);
-  return hrp + '1' + [...words, ...check].map((v) => CHARSET[v]).join('');
-}
-
-/**
- * Regroups bits (most significant first) from `from`-bit to `to`-bit values. With `pad`, a last
- * partial group is zero-filled; without it, leftover bits must be fewer than `from` and all zero
- * (BIP 173: "Any incomplete group at the end MUST be 4 bits or less, MUST be all zeroes"); null if not.
- */
-function convertBits(values: ArrayLike<number>, from: number, to: number, pad: boolean): number[] | null {
-  const out: number[] = [];
-  const max = (1 << to) - 1;
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < values.length; i++) {
-    acc = ((acc << from) | values[i]!) & 0xffffff;
-    bits += from;
-    while (bits >= to) {
-      bits -= to;
-      out.push((acc >> bits) & max);
-    }
-  }
-  if (pad) {
-    if (bits > 0) out.push((acc << (to - bits)) & max);
-  } else if (bits >= from || ((acc << (to - bits)) & max) !== 0) {
-    return null;
-  }
-  return out;
+  return CODERS[encoding].encode(hrp, Array.from(words), MAX_BECH32_CHARS);
 }
 
 export interface SegwitAddress {
@@ -128,8 +82,9 @@ export function decodeSegwitAddress(text: unknown, name = 'address'): SegwitAddr
   if (words.length === 0) throw new InputError(name, 'empty data part: no witness version');
   const version = words[0]!;
   if (version > 16) throw new InputError(name, `witness version ${version} is above 16`);
-  const program = convertBits(words.subarray(1), 5, 8, false);
-  if (program === null) throw new InputError(name, 'bad padding in the witness program (more than 4 bits, or not zero)');
+  // BIP 173: "Any incomplete group at the end MUST be 4 bits or less, MUST be all zeroes".
+  const program = bech32.fromWordsUnsafe(Array.from(words.subarray(1)));
+  if (!program) throw new InputError(name, 'bad padding in the witness program (more than 4 bits, or not zero)');
   if (program.length < 2 || program.length > 40) throw new InputError(name, `witness program of ${program.length} bytes (expected 2..40)`);
   if (version === 0 && program.length !== 20 && program.length !== 32) {
     throw new InputError(name, `witness v0 program of ${program.length} bytes (BIP 141: 20 or 32)`);
@@ -146,6 +101,6 @@ export function encodeSegwitAddress(hrp: string, version: number, program: Uint8
   abytes('program', program);
   if (program.length < 2 || program.length > 40) throw new InputError('program', 'expected 2..40 bytes');
   if (version === 0 && program.length !== 20 && program.length !== 32) throw new InputError('program', 'witness v0 expects 20 or 32 bytes');
-  const words = Uint8Array.from([version, ...convertBits(program, 8, 5, true)!]);
+  const words = Uint8Array.from([version, ...bech32.toWords(program)]);
   return encodeBech32(hrp, words, version === 0 ? 'bech32' : 'bech32m');
 }

@@ -50,7 +50,8 @@ describe('priority mode in Chromium', () => {
     await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
     await popup.locator('#mining').uncheck();
     await popup.close();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the add-on's connection is gone no ticket can arrive: the wallet changes only by spending.
+    await waitFor('the add-on disconnected', () => relay.stats(), (s) => s.sessions === 0, 15_000);
     const before = ((await local())['wallet'] as WalletJson).tickets.length;
     expect(before).toBeGreaterThanOrEqual(1);
 

@@ -74,8 +74,10 @@ describe('tickets in Chromium', () => {
     await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
     await popup.locator('#donation').check();
     await waitFor('a donation session', async () => ((await addonStorage(browser!)).local['settings'] as { donationOnly: boolean }).donationOnly, (x) => x);
-    // Let an issuance already under way finish, then count.
-    await new Promise((r) => setTimeout(r, 2000));
+    // Count once the add-on mines on a donation session: the tickets session's connection, and any
+    // issuance on it, is over by then.
+    await waitFor('shares on a donation session', async () => relay.handle.store.db.prepare("SELECT COALESCE(SUM(shares), 0) AS n FROM sessions WHERE mode = 'donation'").get() as { n: number }, (r) => r.n >= 1);
+    await waitFor('only the donation connection left', () => relay.stats(), (st) => st.sessions === 1, 15_000);
     const issued = (await relay.stats()).tickets.issued;
     const tickets = (await wallet(browser)).tickets.length;
     const accepted = await relay.accepted();

@@ -150,7 +150,8 @@ export async function installFromFileWithPrompt(ff: FirefoxWithAddon, xpiPath: s
     }));
     AddonManager.installAddonFromAOMWithOptions(gBrowser.selectedBrowser, document.documentURIObject, install, {});
     let prompt = null;
-    for (let i = 0; i < 200 && !prompt; i++) {
+    const deadline = Date.now() + 30000;
+    while (!prompt && Date.now() < deadline) {
       prompt = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);
       if (!prompt) await new Promise((r) => setTimeout(r, 50));
     }

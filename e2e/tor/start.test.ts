@@ -142,7 +142,7 @@ describe('npm start -- --tor', () => {
     expect(run.output).not.toContain('relay onion');
     expect(survivors(run)).toEqual([]);
     expect(leftovers(run)).toEqual([]);
-  }, 60_000);
+  }, 150_000);
 
   it.each([
     [['--tor', '--browser', 'chromium'], /--tor runs Firefox ESR/],

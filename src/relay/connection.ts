@@ -83,7 +83,7 @@ export class Connection {
     if (!this.bucket.take(now) || !this.ctx.globalBucket.take(now)) {
       this.ctx.metrics.malformed++;
       if (++this.strikes > MAX_RATE_STRIKES) this.peer.close();
-      else this.send(encodeError(null, ErrorCode.rateLimited, 'rate limited'));
+      else this.send(encodeError(requestId(text), ErrorCode.rateLimited, 'rate limited'));
       return;
     }
     let req: RpcRequest;
@@ -330,5 +330,19 @@ export class Connection {
     this.closed = true;
     if (this.extranonce1 !== null) this.ctx.extranonces.release(this.extranonce1);
     this.extranonce1 = null;
+  }
+}
+
+/**
+ * The id of a request that is refused unread (rate limit), so a client that pipelines gets its answer
+ * instead of waiting for it forever. The line is capped in size and a flooding peer is dropped after
+ * a few strikes, so this parse is bounded; null when the line has no usable id.
+ */
+function requestId(text: string): RpcId {
+  try {
+    const msg = decodeMessage(text);
+    return msg.kind === 'request' ? msg.id : null;
+  } catch (err) {
+    return err instanceof RpcDecodeError ? err.id : null;
   }
 }

@@ -144,6 +144,17 @@ describe('caps and limits', () => {
     expect(codes).toContain(35);
   });
 
+  it('answers a rate-limited request under its own id, so a pipelining client is not left waiting', async () => {
+    t = await startTestRelay({}, {}, { limits: { messagesPerSecond: 1, messageBurst: 3 } });
+    const c = await client(t.relay.stratum.url);
+    const answers = await Promise.allSettled(Array.from({ length: 10 }, () => c.request('mining.extranonce.subscribe', [])));
+    // Every request settled (none hangs); those over the burst were refused with 35.
+    const refused = answers.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason as unknown);
+    expect(refused.length).toBeGreaterThanOrEqual(5);
+    for (const r of refused) expect(r instanceof RemoteError && r.code === 35).toBe(true);
+    expect(answers.filter((a) => a.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses connections beyond maxConnections', async () => {
     t = await startTestRelay({ 'max-connections': '2' });
     const a = await client(t.relay.stratum.url);

@@ -13,7 +13,7 @@ import type { SessionMode } from './store/store.js';
 import type { Peer } from './transport/peer.js';
 import { Vardiff } from './vardiff.js';
 
-/** A job as one connection saw it: the difficulty it was sent with, and the shares already taken. */
+/** A job as one connection saw it: the difficulty it was sent with, and the shares already taken (of that job, under any of its ids). */
 interface SentJob {
   readonly job: Job;
   readonly difficulty: number;
@@ -216,7 +216,10 @@ export class Connection {
     const ntime = this.variant === 0 ? job.ntime : this.rollNtime(job);
     this.variant = 0;
     this.lastSent = { job, ntime: parseInt(ntime, 16) };
-    this.jobs.set(jobId, { job, difficulty, seen: new Set() });
+    // Every id a job goes out under shares one set of taken shares: the header does not depend on
+    // the id, so a share credited under one id must not be credited again under another.
+    const seen = [...this.jobs.values()].find((s) => s.job === job)?.seen ?? new Set<string>();
+    this.jobs.set(jobId, { job, difficulty, seen });
     while (this.jobs.size > JOBS_KEPT) this.jobs.delete(this.jobs.keys().next().value as string);
     // The common case (no variant) is the same text for every connection: encode it once per job.
     let text = jobId === job.jobId ? NOTIFY_CACHE.get(job)?.[clean ? 1 : 0] : undefined;

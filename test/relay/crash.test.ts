@@ -8,6 +8,7 @@ import { verifyTicket } from '../../src/core/tickets/index.js';
 import { MinerClient, mineShare, type FoundShare } from '../../src/relay/miner-client.js';
 import { Store } from '../../src/relay/store/store.js';
 import { exited, tempDir } from './helpers.js';
+import { spawnRelay, type SpawnedRelay } from './spawn-relay.js';
 import { collectTicket } from './ticket-client.js';
 
 const sha256d = getAlgorithm('sha256d');
@@ -20,35 +21,18 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** Spawns the daemon from source; resolves with its endpoint lines once it printed "ready". */
-function spawnRelay(dataDir: string): Promise<{ child: ChildProcess; ws: string; http: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture('run-relay.ts'),
-    '--ws', '127.0.0.1:0', '--stratum', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data-dir', dataDir,
-    '--difficulty', '0.0000001', '--price', '0.0000004', '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // The burst below is far past the default 50 messages/s; a rate-limited request gets an error
-    // without its id (35), so it would never be answered and the test would wait for it forever.
-    env: { ...process.env, WORKPASS_LIMITS_MESSAGES_PER_SECOND: '1000000', WORKPASS_LIMITS_MESSAGE_BURST: '1000000' },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('ready\n')) {
-        const get = (k: string) => new RegExp(`^${k} (\\S+)$`, 'm').exec(out)![1]!;
-        resolve({ child, ws: get('ws'), http: get('http') });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited early (${code}): ${out}`)));
-  });
+/** The daemon from source, tracked for cleanup. */
+async function startRelayProcess(dataDir: string): Promise<SpawnedRelay> {
+  const r = await spawnRelay(dataDir, ['--price', '0.0000004']);
+  children.push(r.child);
+  return r;
 }
 
 describe('crash safety (SIGKILL)', () => {
   it('loses no acknowledged share and no issued ticket', async () => {
     const dataDir = tempDir();
     dirs.push(dataDir);
-    const r1 = await spawnRelay(dataDir);
+    const r1 = await startRelayProcess(dataDir);
     const c = await MinerClient.connect(r1.ws);
     const open = decodeSessionOpenResult(await c.request('workpass.session.open', [{ mode: 'tickets' }]));
     const sub = await c.subscribe();
@@ -110,7 +94,7 @@ describe('crash safety (SIGKILL)', () => {
     expect(row.credit).toBe(BigInt(row.shares) * 100n - BigInt(row.issued) * 400n);
 
     // Restart on the same data dir: every acked ticket's (sid, e) still answers (replay), and verifies.
-    const r2 = await spawnRelay(dataDir);
+    const r2 = await startRelayProcess(dataDir);
     const c2 = await MinerClient.connect(r2.ws);
     const status = decodeSessionStatusResult(await c2.request('workpass.session.status', [open.token]));
     expect(status.issued).toBe(row.issued);

@@ -1,19 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../../src/core/pow/registry.js';
 import { decodeSessionOpenResult } from '../../src/core/protocol/workpass.js';
 import { MinerClient, mineShare } from '../../src/relay/miner-client.js';
 import { Store } from '../../src/relay/store/store.js';
 import { exited, tempDir } from './helpers.js';
+import { spawnRelay, type SpawnedRelay } from './spawn-relay.js';
 
 /**
  * The dashboard's earnings counters are written in the transaction that credits the shares, so a
  * SIGKILL mid-burst leaves them equal to the credited shares, and never below the acknowledged ones.
  */
 const sha256d = getAlgorithm('sha256d');
-const run = fileURLToPath(new URL('./fixtures/run-relay.ts', import.meta.url));
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(() => {
@@ -21,29 +20,18 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function spawnRelay(dataDir: string): Promise<{ child: ChildProcess; ws: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', run,
-    '--ws', '127.0.0.1:0', '--stratum', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data-dir', dataDir,
-    '--difficulty', '0.0000001', '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, WORKPASS_LIMITS_MESSAGES_PER_SECOND: '1000000', WORKPASS_LIMITS_MESSAGE_BURST: '1000000' },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('ready\n')) resolve({ child, ws: /^ws (\S+)$/m.exec(out)![1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited early (${code}): ${out}`)));
-  });
+/** The daemon from source, tracked for cleanup. */
+async function startRelayProcess(dataDir: string): Promise<SpawnedRelay> {
+  const r = await spawnRelay(dataDir);
+  children.push(r.child);
+  return r;
 }
 
 describe('earnings counters under SIGKILL', () => {
   it('equal the credited shares after a crash mid-burst, and are at least the acknowledged ones', async () => {
     const dataDir = tempDir();
     dirs.push(dataDir);
-    const r = await spawnRelay(dataDir);
+    const r = await startRelayProcess(dataDir);
     const c = await MinerClient.connect(r.ws);
     const open = decodeSessionOpenResult(await c.request('workpass.session.open', [{ mode: 'donation' }]));
     const sub = await c.subscribe();

@@ -100,7 +100,11 @@ export class Miner {
       await this.#setStatus({ state: 'no_relay', error: null, hashRate: 0, cpu: 0, relay: null });
       return;
     }
-    void this.#connect(gen, s, s.activeRelay);
+    // A fault before the connection is tried (storage) is a failed attempt like any other: it is
+    // retried, instead of leaving #key set with nothing connecting.
+    void this.#connect(gen, s, s.activeRelay).catch(async (e: unknown) => {
+      if (gen === this.#generation) await this.#fail(gen, e instanceof Error ? e.message : String(e));
+    });
   }
 
   async stop(): Promise<void> {
@@ -195,8 +199,10 @@ export class Miner {
   }
 
   async #fail(gen: number, message: string): Promise<void> {
-    await this.deps.host.stop();
-    await this.#setStatus({ state: 'error', error: message, hashRate: 0, cpu: 0 });
+    // The retry below must come even if these fail: while #key is set, apply() (and so the wake-up
+    // alarm) does nothing, and mining would stay stopped until a mining setting changed.
+    await this.deps.host.stop().catch(() => undefined);
+    await this.#setStatus({ state: 'error', error: message, hashRate: 0, cpu: 0 }).catch(() => undefined);
     if (gen !== this.#generation) return;
     const { base, max } = this.deps.backoffMs ?? { base: 1000, max: 60_000 };
     const delay = Math.min(max, base * 2 ** Math.min(this.#failures, 16)) * (0.5 + uniformFrom(this.deps.random(4)) / 2);

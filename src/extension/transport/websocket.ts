@@ -52,7 +52,15 @@ export class WebSocketTransport implements Transport {
     return new Promise((resolve, reject) => {
       // Every connection is a new relay session, so it gets its own credentials before it exists.
       const end = this.hooks?.beginSession(endpoint) ?? (() => undefined);
-      const ws = new WebSocket(endpoint);
+      let ws: WebSocket;
+      try {
+        ws = new WebSocket(endpoint);
+      } catch (e) {
+        // Firefox throws here for a banned port or a blocked URL: the session never was, and its
+        // credentials must not stay to be handed to the add-on's next request to that host.
+        end();
+        throw e;
+      }
       let settled = false;
       const fail = (why: string): void => {
         if (settled) return;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from '../core/pow/registry.js';
 import { InputError } from '../core/util/errors.js';
 import { bytesToHex } from '../core/util/bytes.js';
+import { MAX_KEYS } from '../core/protocol/descriptor.js';
 import { addressToScript } from '../core/address/script.js';
 import { CHAINS, isNetwork, NETWORK_NAMES, type Chain, type Network } from '../core/address/networks.js';
 import { buildTicketServices, ticketServiceSettings, type ExchangeSettings, type GatewaySettings } from './gateway/settings.js';
@@ -415,6 +416,14 @@ function build(values: Map<string, unknown>): RelayConfig {
   if (poolUrl === null && (values.has('pool.user') || values.has('pool.pass'))) fail('pool.url', 'pool user/pass given but the pool URL is missing (--pool stratum+tcp://HOST:PORT)');
   const algo = get('algo', d.algo);
   const difficulty = get('difficulty', d.difficulty);
+  const ticketHours = get('ticketHours', d.ticketHours);
+  const keyDays = get('keyDays', d.keyDays);
+  // The descriptor lists every key whose tickets still verify: the one signing today and those whose
+  // days (keyDays each) ended less than ticketHours ago, at most ceil(ticketHours / keyDays days) + 1.
+  const liveKeys = Math.ceil(ticketHours / (24 * keyDays)) + 1;
+  if (liveKeys > MAX_KEYS) {
+    fail('ticketHours', `${ticketHours} h with keyDays ${keyDays} keeps up to ${liveKeys} ticket keys valid, more than a descriptor lists (${MAX_KEYS}); raise keyDays or lower ticketHours`);
+  }
   const soloNetwork = get('solo.network', d.solo.network);
   const soloListeners: Array<readonly [string, AlgorithmName]> = [['ws', algo], ['stratum', get('stratumAlgo', algo)]];
   if (get('cells', d.cells) !== null) soloListeners.push(['cells', get('cellsAlgo', algo)]);
@@ -444,8 +453,8 @@ function build(values: Map<string, unknown>): RelayConfig {
     price: get('price', d.price),
     prices: Object.fromEntries(ALGORITHM_NAMES.filter((a) => values.has(`prices.${a}`)).map((a) => [a, values.get(`prices.${a}`) as number])),
     dt: get('dt', d.dt),
-    ticketHours: get('ticketHours', d.ticketHours),
-    keyDays: get('keyDays', d.keyDays),
+    ticketHours,
+    keyDays,
     maxOpenSigning: get('maxOpenSigning', d.maxOpenSigning),
     signingSeconds: get('signingSeconds', d.signingSeconds),
     pool: poolUrl === null ? null : { ...poolUrl, user: get('pool.user', ''), pass: get('pool.pass', '') },

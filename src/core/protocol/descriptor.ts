@@ -76,7 +76,8 @@ export interface Descriptor extends DescriptorBody {
 
 export const DESCRIPTOR_PATH = '/.well-known/workpass/descriptor.json';
 const DOMAIN = 'workpass-v1/descriptor\n';
-const MAX_KEYS = 16;
+/** The most ticket keys a descriptor lists (config.ts bounds keyDays and ticketHours by it). */
+export const MAX_KEYS = 16;
 const MAX_PARTNERS = 32;
 
 function aurl(name: string, value: unknown, schemes: readonly string[], allowEmpty = false): string {

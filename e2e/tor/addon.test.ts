@@ -173,7 +173,7 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
     // carries one-off credentials of the add-on's (socks-isolation.ts).
     const canaryUsers = ours.filter((x) => x.target.startsWith('127.0.0.1:')).map((x) => x.socksUsername);
     expect(canaryUsers).toContain(undefined);
-    for (const u of canaryUsers.filter((x) => x !== undefined)) expect(u).toMatch(/^workpass-[0-9a-f]{24}$/);
+    for (const u of canaryUsers.filter((x) => x !== undefined)) expect(u).toMatch(/^[0-9a-f]{24}$/);
   });
 
   it('once the relay host is granted, each new relay session gets its own SOCKS credentials and circuit', async () => {
@@ -210,11 +210,11 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
     // browser's own proxy setting (no credentials) after a failed attempt.
     const since = firefoxStreams().filter((st) => st.target === `${daemon.onion}:${ONION_WS_PORT}` && Number(st.id) > lastBeforeGrant);
     expect(since.length).toBeGreaterThanOrEqual(2);
-    for (const st of since) expect(st.socksUsername).toMatch(/^workpass-[0-9a-f]{24}$/);
+    for (const st of since) expect(st.socksUsername).toMatch(/^[0-9a-f]{24}$/);
     // The first session predates the grant; the two after it carry credentials of their own.
     const [, second, third] = seen;
-    expect(second!.user).toMatch(/^workpass-[0-9a-f]{24}$/);
-    expect(third!.user).toMatch(/^workpass-[0-9a-f]{24}$/);
+    expect(second!.user).toMatch(/^[0-9a-f]{24}$/);
+    expect(third!.user).toMatch(/^[0-9a-f]{24}$/);
     expect(third!.user).not.toBe(second!.user);
     expect(new Set(seen.map((x) => x.circuit)).size).toBe(3);
     for (const x of seen.slice(1)) expect(circuits.circuits.get(x.circuit)?.purpose).toMatch(/HS_CLIENT_REND/);
@@ -249,7 +249,7 @@ describe('the add-on over Tor (Firefox ESR, Tor Browser network prefs)', () => {
     const gatewayTarget = `${new URL(gateway).hostname}:80`;
     // The add-on presents the ticket itself (a background fetch with one-off credentials); the tab's
     // loads carry none. Neither shares a circuit with any mining session, where tickets were signed.
-    const presented = ours.filter((s) => s.target === gatewayTarget && s.socksUsername?.startsWith('workpass-') === true);
+    const presented = ours.filter((s) => s.target === gatewayTarget && /^[0-9a-f]{24}$/.test(s.socksUsername ?? ''));
     const tab = ours.filter((s) => s.target === gatewayTarget && s.socksUsername === undefined);
     expect(presented.length).toBeGreaterThanOrEqual(1);
     expect(tab.length).toBeGreaterThanOrEqual(1);

@@ -14,7 +14,9 @@ function isolation(settings: () => unknown = () => TOR) {
     proxySettings: async () => settings(),
   });
 }
-const own = (url: string): ProxyRequest => ({ url, tabId: -1, originUrl: `${BASE}_generated_background_page.html` });
+const own = (url: string, type = 'xmlhttprequest'): ProxyRequest => ({ url, type, tabId: -1, originUrl: `${BASE}_generated_background_page.html` });
+/** The add-on's mining WebSocket to `url`. */
+const ws = (url: string): ProxyRequest => own(url, 'websocket');
 /** The proxy of an answer, which must end in null (no failover to the browser's own settings). */
 async function proxyOf(answer: Promise<IsolatedProxy | undefined>): Promise<SocksProxyInfo | undefined> {
   const a = await answer;
@@ -28,12 +30,12 @@ describe('SocksIsolation', () => {
   it('gives a relay session its own credentials, kept for the session and new for the next one', async () => {
     const iso = isolation();
     iso.beginSession(RELAY);
-    const a = await proxyOf(iso.decide(own(`${RELAY}/`)));
+    const a = await proxyOf(iso.decide(ws(`${RELAY}/`)));
     expect(a).toMatchObject({ type: 'socks', host: '127.0.0.1', port: 9150, proxyDNS: true, failoverTimeout: 1 });
-    expect(a!.username).toMatch(/^workpass-[0-9a-f]{24}$/);
-    expect(await proxyOf(iso.decide(own(RELAY)))).toEqual(a);
+    expect(a!.username).toMatch(/^[0-9a-f]{24}$/);
+    expect(await proxyOf(iso.decide(ws(RELAY)))).toEqual(a);
     iso.beginSession(RELAY);
-    const b = await proxyOf(iso.decide(own(RELAY)));
+    const b = await proxyOf(iso.decide(ws(RELAY)));
     expect(b!.username).not.toBe(a!.username);
     expect(b!.password).not.toBe(a!.password);
   });
@@ -42,23 +44,25 @@ describe('SocksIsolation', () => {
     const iso = isolation();
     const endOld = iso.beginSession(RELAY);
     const endNew = iso.beginSession(RELAY);
-    const current = await proxyOf(iso.decide(own(RELAY)));
+    const current = await proxyOf(iso.decide(ws(RELAY)));
     endOld();
-    expect(await proxyOf(iso.decide(own(RELAY)))).toEqual(current);
+    expect(await proxyOf(iso.decide(ws(RELAY)))).toEqual(current);
     endNew();
-    const after = await proxyOf(iso.decide(own(RELAY)));
+    const after = await proxyOf(iso.decide(ws(RELAY)));
     expect(after!.username).not.toBe(current!.username);
   });
 
   it('every other request of the add-on gets one-off credentials (descriptor fetch, ticket spend)', async () => {
     const iso = isolation();
     iso.beginSession(RELAY);
-    const session = await proxyOf(iso.decide(own(RELAY)));
+    const session = await proxyOf(iso.decide(ws(RELAY)));
     const spend1 = await proxyOf(iso.decide({ url: 'http://gatewaygateway.onion/page', tabId: -1, documentUrl: `${BASE}x.html` }));
     const spend2 = await proxyOf(iso.decide(own('http://gatewaygateway.onion/page')));
     const descriptor = await proxyOf(iso.decide(own('http://relayrelayrelay.onion/.well-known/workpass/descriptor.json')));
-    const names = [session, spend1, spend2, descriptor].map((p) => p!.username);
-    expect(new Set(names).size).toBe(4);
+    // A gateway served on the session's own host and port: still not the session's circuit.
+    const samePort = await proxyOf(iso.decide(own(`${RELAY.replace('ws:', 'http:')}/spend`)));
+    const names = [session, spend1, spend2, descriptor, samePort].map((p) => p!.username);
+    expect(new Set(names).size).toBe(5);
   });
 
   it('never touches a tab’s request or one that did not come from the add-on', async () => {
@@ -78,12 +82,12 @@ describe('SocksIsolation', () => {
     ]) {
       const iso = isolation(() => s);
       iso.beginSession(RELAY);
-      expect(await proxyOf(iso.decide(own(RELAY)))).toBeUndefined();
+      expect(await proxyOf(iso.decide(ws(RELAY)))).toBeUndefined();
     }
     const throwing = isolation(() => {
       throw new Error('no access to proxy settings');
     });
-    expect(await proxyOf(throwing.decide(own(RELAY)))).toBeUndefined();
+    expect(await proxyOf(throwing.decide(ws(RELAY)))).toBeUndefined();
   });
 
   it('refuses a bad endpoint or add-on base with a RangeError', () => {
@@ -98,7 +102,10 @@ describe('socksProxyOf and endpointKey', () => {
     expect(socksProxyOf(TOR)).toEqual({ host: '127.0.0.1', port: 9150 });
     expect(socksProxyOf({ ...TOR, socks: '[::1]:9050' })).toEqual({ host: '[::1]', port: 9050 });
     expect(socksProxyOf({ ...TOR, socks: 'localhost:9050' })).toEqual({ host: 'localhost', port: 9050 });
-    for (const socks of ['file:///run/tor/socks.socket', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:65536', 'a b:1', '127.0.0.1:9050/x']) {
+    expect(socksProxyOf({ ...TOR, socks: '127.3.2.1:9050' })).toEqual({ host: '127.3.2.1', port: 9050 });
+    // A remote proxy would see every session's credentials: not ours to hand them to.
+    for (const socks of ['file:///run/tor/socks.socket', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:65536', 'a b:1', '127.0.0.1:9050/x',
+      'proxy.example:1080', '10.0.0.1:9050', '[2001:db8::1]:9050', '128.0.0.1:9050']) {
       expect(socksProxyOf({ ...TOR, socks })).toBeNull();
     }
   });

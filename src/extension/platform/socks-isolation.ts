@@ -37,6 +37,8 @@ export type IsolatedProxy = readonly [SocksProxyInfo, null];
 /** The fields of proxy.onRequest's details that decide (Firefox's proxy.RequestDetails). */
 export interface ProxyRequest {
   readonly url: string;
+  /** webRequest.ResourceType: the session's credentials go to its WebSocket ('websocket') only. */
+  readonly type?: string;
   readonly tabId: number;
   readonly originUrl?: string;
   readonly documentUrl?: string;
@@ -71,16 +73,22 @@ export function endpointKey(url: string): string | null {
   return `${u.hostname}:${u.port === '' ? fallback : u.port}`;
 }
 
+/** A local tor's address: 127.0.0.0/8, [::1] or localhost. Credentials go to nothing else. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /**
  * The browser's SOCKS proxy from a proxy.settings value, when it is manual SOCKS 5 with DNS through
- * the proxy (Tor Browser's setting); null for anything else, including a Unix-socket SOCKS path.
+ * the proxy, on loopback (Tor Browser's setting: a local tor); null for anything else, including a
+ * Unix-socket SOCKS path and a remote proxy (whose operator would see every session's credentials).
  */
 export function socksProxyOf(settings: unknown): { host: string; port: number } | null {
   if (typeof settings !== 'object' || settings === null) return null;
   const s = settings as Record<string, unknown>;
   if (s.proxyType !== 'manual' || s.socksVersion !== 5 || s.proxyDNS !== true || typeof s.socks !== 'string') return null;
   const m = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):([0-9]{1,5})$/.exec(s.socks);
-  if (m === null) return null;
+  if (m === null || !isLoopback(m[1]!.toLowerCase())) return null;
   const port = Number(m[2]);
   if (port < 1 || port > 65535) return null;
   return { host: m[1]!, port };
@@ -121,12 +129,15 @@ export class SocksIsolation {
       proxy = null;
     }
     if (proxy === null) return undefined;
-    const creds = this.#sessions.get(key) ?? this.#fresh();
+    // Only the session's own WebSocket rides its circuit: a fetch to the same host and port (a gateway
+    // or descriptor served there) gets one-off credentials, so a spend is never linked to a session.
+    const creds = (req.type === 'websocket' ? this.#sessions.get(key) : undefined) ?? this.#fresh();
     return [{ type: 'socks', host: proxy.host, port: proxy.port, username: creds.username, password: creds.password, proxyDNS: true, failoverTimeout: 1 }, null];
   }
 
   #fresh(): Credentials {
     const hex = (n: number) => Array.from(this.deps.random(n), (b) => b.toString(16).padStart(2, '0')).join('');
-    return { username: `workpass-${hex(12)}`, password: hex(12) };
+    // Random only: nothing in them says which add-on chose them.
+    return { username: hex(12), password: hex(12) };
   }
 }

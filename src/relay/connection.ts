@@ -13,12 +13,19 @@ import type { SessionMode } from './store/store.js';
 import type { Peer } from './transport/peer.js';
 import { Vardiff } from './vardiff.js';
 
-/** A job as one connection saw it: the difficulty it was sent with, and the shares already taken (of that job, under any of its ids). */
+/** A job as one connection saw it: the difficulty it was sent with. */
 interface SentJob {
   readonly job: Job;
   readonly difficulty: number;
-  readonly seen: Set<string>;
 }
+
+/**
+ * The shares taken per job, over every connection and every id the job went out under, keyed by
+ * extranonce1 + extranonce2 + ntime + nonce (which with the job fix the header). Per job and not per
+ * connection: an extranonce1 freed by a closed connection is handed out again, and a share its
+ * previous holder had credited must not be credited again. Dropped with the job.
+ */
+const TAKEN = new WeakMap<Job, Set<string>>();
 
 /** A handler's result meaning "the reply is sent later" (after the share's credit commits). */
 const DEFERRED = Symbol('deferred');
@@ -216,10 +223,7 @@ export class Connection {
     const ntime = this.variant === 0 ? job.ntime : this.rollNtime(job);
     this.variant = 0;
     this.lastSent = { job, ntime: parseInt(ntime, 16) };
-    // Every id a job goes out under shares one set of taken shares: the header does not depend on
-    // the id, so a share credited under one id must not be credited again under another.
-    const seen = [...this.jobs.values()].find((s) => s.job === job)?.seen ?? new Set<string>();
-    this.jobs.set(jobId, { job, difficulty, seen });
+    this.jobs.set(jobId, { job, difficulty });
     while (this.jobs.size > JOBS_KEPT) this.jobs.delete(this.jobs.keys().next().value as string);
     // The common case (no variant) is the same text for every connection: encode it once per job.
     let text = jobId === job.jobId ? NOTIFY_CACHE.get(job)?.[clean ? 1 : 0] : undefined;
@@ -301,14 +305,16 @@ export class Connection {
     if (sent === undefined) return this.refuse('stale', ErrorCode.jobNotFound, 'job not found (stale)');
     const ntime = parseInt(s.ntime, 16);
     if (ntime < sent.job.ntimeValue || ntime > Math.floor(now / 1000) + MAX_NTIME_FUTURE_SECONDS) return this.refuse('ntime', ErrorCode.other, 'ntime out of range');
-    const key = s.extranonce2 + s.ntime + s.nonce;
-    if (sent.seen.has(key)) return this.refuse('duplicate', ErrorCode.duplicateShare, 'duplicate share');
+    const key = this.extranonce1 + s.extranonce2 + s.ntime + s.nonce;
+    let taken = TAKEN.get(sent.job);
+    if (taken === undefined) TAKEN.set(sent.job, (taken = new Set()));
+    if (taken.has(key)) return this.refuse('duplicate', ErrorCode.duplicateShare, 'duplicate share');
     const header = buildHeader(sent.job, this.extranonce1, s.extranonce2, s.ntime, s.nonce);
     const hash = this.ctx.algorithm.referenceHash(header);
     if (!hashMeetsTarget(hash, this.ctx.targetFor(sent.difficulty))) {
       return this.refuse('low-difficulty', ErrorCode.lowDifficulty, 'low difficulty share');
     }
-    sent.seen.add(key);
+    taken.add(key);
     const retarget = this.vardiff.onShare(now, sent.difficulty) !== undefined;
     this.ctx.credit(worker.sessionId, worker.mode, sent.difficulty, now, (ok) => {
       if (id !== null) this.send(ok ? encodeResult(id, true) : encodeError(id, ErrorCode.other, 'internal error: share not recorded'));

@@ -3,7 +3,7 @@
 import { ask } from '../platform/ask.js';
 import { browser } from '../platform/browser.js';
 import { boostSite } from '../platform/boost.js';
-import { hasRelayAccess, isolationAvailable, requestRelayAccess } from '../platform/relay-access.js';
+import { hasRelayAccess, isolationAvailable, isolationEffective, requestRelayAccess } from '../platform/relay-access.js';
 import { onStorageChange, relayDetails, sessionLines, spendLines, stateText, ticketLines } from '../platform/format.js';
 import { siteOrigin } from '../store/origin.js';
 import { localize, t } from '../platform/i18n.js';
@@ -50,10 +50,16 @@ function isolationControl(endpoint: string): HTMLElement {
   const box = document.createElement('div');
   box.className = 'relay-isolation';
   const refresh = async (): Promise<void> => {
-    const on = await hasRelayAccess(endpoint);
-    box.dataset.isolation = on ? 'on' : 'off';
-    box.replaceChildren(t(on ? 'isolationOn' : 'isolationOff'));
-    if (on) return;
+    const granted = await hasRelayAccess(endpoint);
+    if (granted && !(await isolationEffective())) {
+      // Access is there, but the browser's proxy is not a local SOCKS 5 proxy: nothing to isolate through.
+      box.dataset.isolation = 'unavailable';
+      box.replaceChildren(t('isolationUnavailable'));
+      return;
+    }
+    box.dataset.isolation = granted ? 'on' : 'off';
+    box.replaceChildren(t(granted ? 'isolationOn' : 'isolationOff'));
+    if (granted) return;
     const grant = document.createElement('button');
     grant.type = 'button';
     grant.className = 'isolate';

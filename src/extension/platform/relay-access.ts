@@ -1,4 +1,5 @@
 import { browser } from './browser.js';
+import { socksProxyOf } from './socks-isolation.js';
 
 /**
  * Access to a relay's host, which circuit isolation needs (socks-isolation.ts): Firefox fires
@@ -32,4 +33,18 @@ export async function hasRelayAccess(url: string): Promise<boolean> {
 export async function requestRelayAccess(url: string): Promise<boolean> {
   const origins = relayHostPatterns(url);
   return origins !== null && await browser.permissions.request({ origins });
+}
+
+/**
+ * Whether the browser's proxy is one the add-on isolates through (a local SOCKS 5 proxy with remote
+ * DNS, as in Tor Browser): without it, host access alone changes nothing.
+ */
+export async function isolationEffective(): Promise<boolean> {
+  const api = (browser as { proxy?: { settings?: { get(d: object): Promise<{ value: unknown }> } } }).proxy?.settings;
+  if (api === undefined) return false;
+  try {
+    return socksProxyOf((await api.get({})).value) !== null;
+  } catch {
+    return false;
+  }
 }

@@ -248,9 +248,10 @@ export class Connection {
    * take effect, and once JOBS_KEPT fresh ids had gone out its shares would all be stale.
    */
   private rollNtime(job: Job): string {
-    const nowSeconds = Math.floor(this.ctx.now() / 1000);
+    // From the job's own ntime when that is ahead of our clock (a pool whose clock runs fast).
+    const base = Math.max(Math.floor(this.ctx.now() / 1000), job.ntimeValue);
     const last = this.lastSent?.job === job ? this.lastSent.ntime : job.ntimeValue;
-    const rolled = Math.max(job.ntimeValue, Math.min(Math.max(nowSeconds, last + 1), nowSeconds + MAX_NTIME_LEAD_SECONDS));
+    const rolled = Math.min(Math.max(base, last + 1), base + MAX_NTIME_LEAD_SECONDS);
     return rolled.toString(16).padStart(8, '0');
   }
 
@@ -304,7 +305,10 @@ export class Connection {
     const sent = this.jobs.get(s.jobId);
     if (sent === undefined) return this.refuse('stale', ErrorCode.jobNotFound, 'job not found (stale)');
     const ntime = parseInt(s.ntime, 16);
-    if (ntime < sent.job.ntimeValue || ntime > Math.floor(now / 1000) + MAX_NTIME_FUTURE_SECONDS) return this.refuse('ntime', ErrorCode.other, 'ntime out of range');
+    // The window's far end counts from the job's ntime when that is ahead of our clock (a pool's
+    // clock running fast), else every share of such a job would be out of range.
+    const horizon = Math.max(Math.floor(now / 1000), sent.job.ntimeValue) + MAX_NTIME_FUTURE_SECONDS;
+    if (ntime < sent.job.ntimeValue || ntime > horizon) return this.refuse('ntime', ErrorCode.other, 'ntime out of range');
     const key = this.extranonce1 + s.extranonce2 + s.ntime + s.nonce;
     let taken = TAKEN.get(sent.job);
     if (taken === undefined) TAKEN.set(sent.job, (taken = new Set()));

@@ -79,7 +79,7 @@ describe('add-on in Firefox ESR (Tor Browser prefs)', () => {
     expect(await walletTickets()).toEqual(expect.arrayContaining(tickets));
   });
 
-  it('adding the relay in the options page asks for its host; with no local SOCKS proxy it says circuits are not separated', async () => {
+  it('adding the relay in the options page asks for its host (given back on removal); with no local SOCKS proxy it says circuits are not separated', async () => {
     const options = await browser.addonPage('options.html');
     try {
       // Added from its descriptor page (a content script cannot ask): not isolated yet.
@@ -90,13 +90,17 @@ describe('add-on in Firefox ESR (Tor Browser prefs)', () => {
       // This profile has no proxy (the Tor suite has one and sees "on"): access is granted, but
       // there is nothing to isolate through, and the page says so instead of claiming isolation.
       await options.waitForSelector('.relay-isolation[data-isolation="unavailable"]', { timeout: 15_000 });
-      const granted = await options.evaluate(async (url) => {
+      const hostGranted = () => options.evaluate(async (url) => {
         const api = (globalThis as unknown as { browser: { permissions: { contains(p: { origins: string[] }): Promise<boolean> } } }).browser;
-        return api.permissions.contains({ origins: [`ws://${new URL(url).hostname}/*`, `http://${new URL(url).hostname}/*`] });
+        return api.permissions.contains({ origins: [`ws://${new URL(url).hostname}/*`] });
       }, relay.descriptorUrl);
-      expect(granted).toBe(true);
+      expect(await hostGranted()).toBe(true);
       expect(await options.$eval('#relay-error', (e) => e.textContent)).toBe('');
       expect(await options.$$eval('#relays li', (els) => els.length)).toBe(1);
+      // Removing the relay gives its host access back.
+      await options.click('#relays li button.remove-relay');
+      await options.waitForFunction(() => document.querySelectorAll('#relays li').length === 0, { timeout: 15_000 });
+      await waitFor('the relay host given back', () => hostGranted(), (g) => !g, 10_000);
     } finally {
       await options.close();
     }

@@ -3,7 +3,7 @@
 import { ask } from '../platform/ask.js';
 import { browser } from '../platform/browser.js';
 import { boostSite } from '../platform/boost.js';
-import { hasRelayAccess, isolationAvailable, isolationEffective, requestRelayAccess } from '../platform/relay-access.js';
+import { hasRelayAccess, isolationAvailable, isolationEffective, releaseRelayAccess, requestRelayAccess } from '../platform/relay-access.js';
 import { onStorageChange, relayDetails, sessionLines, spendLines, stateText, ticketLines } from '../platform/format.js';
 import { siteOrigin } from '../store/origin.js';
 import { localize, t } from '../platform/i18n.js';
@@ -38,8 +38,14 @@ function relayItem(state: State, relay: RelayEntry): HTMLLIElement {
   }
   const remove = document.createElement('button');
   remove.type = 'button';
+  remove.className = 'remove-relay';
   remove.textContent = t('removeRelay');
-  remove.addEventListener('click', () => void act(ask({ type: 'removeRelay', endpoint })));
+  remove.addEventListener('click', () => void act(ask({ type: 'removeRelay', endpoint }).then(async (next) => {
+    // The relay's host access goes with it (unless another relay or a boosted site is there).
+    const s = next.settings;
+    if (isolationAvailable()) await releaseRelayAccess(endpoint, [...s.relays.flatMap((r) => [r.endpoint, r.descriptorUrl]), ...s.boostedSites]);
+    return next;
+  })));
   li.append(remove);
   if (isolationAvailable()) li.append(isolationControl(endpoint));
   return li;

@@ -48,3 +48,15 @@ export async function isolationEffective(): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Gives back the access asked for a relay's host once the relay is removed, unless another relay or
+ * a boosted site is on the same host (match patterns have no port, so they share it).
+ */
+export async function releaseRelayAccess(endpoint: string, stillUsed: readonly string[]): Promise<void> {
+  const origins = relayHostPatterns(endpoint);
+  if (origins === null) return;
+  const host = new URL(endpoint).hostname;
+  if (stillUsed.some((url) => URL.canParse(url) && new URL(url).hostname === host)) return;
+  await browser.permissions.remove({ origins }).catch(() => false);
+}

@@ -1,69 +1,24 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../../src/core/pow/registry.js';
-import { buildHeader } from '../../src/core/pow/stratum.js';
-import { hashMeetsTarget, targetFromDifficulty } from '../../src/core/pow/target.js';
 import { decodeSessionOpenResult } from '../../src/core/protocol/workpass.js';
 import type { Snapshot } from '../../src/relay/dashboard/snapshot.js';
 import { MinerClient, mineShare } from '../../src/relay/miner-client.js';
-import { LineSplitter } from '../../src/relay/transport/lines.js';
+import { FakePool, until } from '../relay/fake-pool.js';
 import { startTestRelay, tempDir, type TestRelay } from '../relay/helpers.js';
 
 const sha256d = getAlgorithm('sha256d');
 const POOL_DIFFICULTY = 0.000004;
 const USD_PER_SHARE = 0.5;
-const JOB = {
-  jobId: 'J1',
-  prevhash: '00000000'.repeat(7) + '00001234',
-  coinb1: '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff20',
-  coinb2: '0c2f66616b65706f6f6c2fffffffff0100f2052a01000000016a00000000',
-  merkleBranches: [] as string[],
-  version: '20000000',
-  nbits: '1d00ffff',
-  ntime: Math.floor(Date.now() / 1000).toString(16).padStart(8, '0'),
-  cleanJobs: true,
-};
-
-/** A minimal Stratum v1 pool on 127.0.0.1 that checks each submitted share against its difficulty. */
-function startPool(): Promise<{ server: Server; port: number; accepted: () => number }> {
-  let accepted = 0;
-  const server = createServer((s) => {
-    s.on('error', () => undefined);
-    const split = new LineSplitter(1 << 16);
-    const send = (o: unknown) => s.write(JSON.stringify(o) + '\n');
-    s.on('data', (chunk: Buffer) => {
-      const lines = split.push(chunk);
-      if (lines === 'overflow') return s.destroy();
-      for (const line of lines) {
-        const m = JSON.parse(line) as { id: number; method: string; params: string[] };
-        if (m.method === 'mining.subscribe') send({ id: m.id, result: [[['mining.notify', 'n']], 'cafe0001', 8], error: null });
-        else if (m.method === 'mining.authorize') {
-          send({ id: m.id, result: true, error: null });
-          send({ id: null, method: 'mining.set_difficulty', params: [POOL_DIFFICULTY] });
-          send({ id: null, method: 'mining.notify', params: [JOB.jobId, JOB.prevhash, JOB.coinb1, JOB.coinb2, JOB.merkleBranches, JOB.version, JOB.nbits, JOB.ntime, true] });
-        } else if (m.method === 'mining.submit') {
-          const [, , en2, ntime, nonce] = m.params as [string, string, string, string, string];
-          const ok = hashMeetsTarget(sha256d.referenceHash(buildHeader(JOB, 'cafe0001', en2, ntime, nonce)), targetFromDifficulty(sha256d, POOL_DIFFICULTY));
-          if (ok) accepted++;
-          send(ok ? { id: m.id, result: true, error: null } : { id: m.id, result: null, error: [23, 'low difficulty share', null] });
-        }
-      }
-    });
-  });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ server, port: (server.address() as AddressInfo).port, accepted: () => accepted })));
-}
-
 let t: TestRelay | undefined;
-let pool: Server | undefined;
+let pool: FakePool | undefined;
 let dir: string | undefined;
 const clients: MinerClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await t?.stop();
-  await new Promise<void>((r) => (pool === undefined ? r() : pool.close(() => r())));
+  await pool?.close();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   t = undefined;
   pool = undefined;
@@ -100,17 +55,13 @@ async function mine(relay: TestRelay, n: number, from = 0): Promise<void> {
   }
 }
 
-async function until(f: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !f(); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(f()).toBe(true);
-}
 
 describe('live estimate in pool mode, from a running daemon', () => {
   it('is the shares the pool accepted x pool difficulty x the payout per difficulty-1 share', async () => {
-    const p = await startPool();
-    pool = p.server;
+    const p = (pool = new FakePool({ extranonce1: 'cafe0001', difficulty: POOL_DIFFICULTY }));
+    const port = await p.listen();
     t = await startTestRelay(
-      { pool: `stratum+tcp://127.0.0.1:${p.port}`, difficulty: '0.000001', dashboard: '127.0.0.1:0' },
+      { pool: `stratum+tcp://127.0.0.1:${port}`, difficulty: '0.000001', dashboard: '127.0.0.1:0' },
       { dashboardSampleMs: 100 },
       { dashboard: { usdPerShare: USD_PER_SHARE, bandwidthKBps: 200_000, role: 'exit' } },
     );
@@ -138,17 +89,17 @@ describe('live estimate in pool mode, from a running daemon', () => {
   });
 
   it('keeps the pool-accepted work in the store: after a restart the earnings still count it', async () => {
-    const p = await startPool();
-    pool = p.server;
+    const p = (pool = new FakePool({ extranonce1: 'cafe0001', difficulty: POOL_DIFFICULTY }));
+    const port = await p.listen();
     dir = tempDir();
-    t = await startPooled(p.port, dir);
+    t = await startPooled(port, dir);
     await mine(t, 32);
     await until(() => t!.relay.stats().upstream.accepted === p.accepted() && p.accepted() > 0);
     const first = p.accepted();
     const forwarded = t.relay.stats().upstream.forwarded;
     await t.stop();
 
-    t = await startPooled(p.port, dir);
+    t = await startPooled(port, dir);
     const snap = await snapshotOf(t);
     expect(snap.upstream.accepted).toBe(0);
     expect(snap.totals.algos.sha256d).toMatchObject({ upstreamAccepted: first, forwarded, accepted: 32 });
